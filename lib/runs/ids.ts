@@ -1,0 +1,14 @@
+import { randomBytes } from 'node:crypto';
+import { monotonicFactory } from 'ulid';
+
+const nextUlid = monotonicFactory();
+
+/** A new run id: `tsk_` and a ULID, so ids sort by creation time. */
+export function newRunId(now = Date.now()): string {
+  return `tsk_${nextUlid(now)}`;
+}
+
+/** A new API key: a recognisable prefix and 32 random bytes. */
+export function newApiKey(): string {
+  return `rtv_${randomBytes(32).toString('base64url')}`;
+}
