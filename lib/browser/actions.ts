@@ -81,15 +81,17 @@ export async function afterInteraction(
   }
   if (started || target.capture.pending > 0) await target.capture.settle(left());
   followNewTab(target, pagesBefore);
+  if (started) return;
   await target
     .page()
     .waitForLoadState('domcontentloaded', { timeout: Math.min(left(), LOAD_WAIT_MS) || 1 })
     .catch(() => undefined);
 }
 
+/** Switches to a tab the action opened, unless it is an empty tab left behind by a download. */
 function followNewTab(target: ActionTarget, pagesBefore: Set<Page>): void {
   const open = target.context.pages().filter((p) => !p.isClosed());
-  const fresh = open.filter((p) => !pagesBefore.has(p));
+  const fresh = open.filter((p) => !pagesBefore.has(p) && p.url() !== 'about:blank');
   if (fresh.length > 0) target.setPage(fresh[fresh.length - 1]);
   else if (target.page().isClosed() && open.length > 0) target.setPage(open[open.length - 1]);
 }

@@ -6,7 +6,7 @@ import { RunFiles } from '../files/run-files.ts';
 import type { Logger } from '../log.ts';
 import { type ActionTarget, actionErrorEntry, navigate, performAction } from './actions.ts';
 import { DownloadCapture } from './download-capture.ts';
-import { scopeExtraHeaders } from './header-scope.ts';
+import { interceptContext } from './interceptor.ts';
 import { type LaunchedContext, launchContext } from './launch-context.ts';
 import { NetworkActivity } from './network-activity.ts';
 import { type FrameMap, observePage } from './observer.ts';
@@ -36,6 +36,7 @@ class PlaywrightSession implements BrowserSession, ActionTarget {
   readonly downloadTimeoutMs: number;
   readonly deadline: number;
   frames: FrameMap = new Map();
+  readonly hints = new DownloadHints();
   readonly #launched: LaunchedContext;
   readonly #options: SessionOptions;
   readonly #deps: BrowserSessionDeps;
@@ -60,7 +61,7 @@ class PlaywrightSession implements BrowserSession, ActionTarget {
       existingFiles: options.existingFiles,
     });
     const responses = new ResponseLog();
-    const hints = new DownloadHints();
+    const hints = this.hints;
     this.capture = new DownloadCapture({
       files: this.files,
       responses,
@@ -207,10 +208,16 @@ export async function openBrowserSession(
 ): Promise<BrowserSession> {
   const launched = await launchContext(options, deps.config, installPageHooks);
   try {
-    if (options.extraHttpHeaders && options.headersOrigin) {
-      await scopeExtraHeaders(launched.context, options.headersOrigin, options.extraHttpHeaders);
-    }
-    return new PlaywrightSession(launched, options, deps);
+    const session = new PlaywrightSession(launched, options, deps);
+    const headers =
+      options.extraHttpHeaders && options.headersOrigin
+        ? { origin: options.headersOrigin, values: options.extraHttpHeaders }
+        : null;
+    await interceptContext(launched.context, {
+      headers,
+      wantsDownload: (url) => session.hints.get(url) !== null,
+    });
+    return session;
   } catch (error) {
     await launched.finish(null, options).catch(() => undefined);
     await removeSessionDirs(launched.dirs);
