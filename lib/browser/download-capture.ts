@@ -22,6 +22,17 @@ export interface DownloadCaptureOptions {
   logger: Logger;
 }
 
+/**
+ * A plain-http download started from an https page: Chrome blocks these, and so does the service
+ * in every build, so that a run's outcome does not depend on the browser it ran in.
+ */
+function isInsecureFromSecure(url: string, page: Page): boolean {
+  if (!url.startsWith('http:')) return false;
+  const opener = page.url() === 'about:blank' ? '' : page.url();
+
+  return opener.startsWith('https:');
+}
+
 async function freeBytes(dir: string): Promise<number> {
   const stats = await fs.promises.statfs(dir);
 
@@ -40,6 +51,7 @@ export class DownloadCapture {
   readonly #errors: RunErrorEntry[] = [];
   readonly #watched = new WeakSet<Page>();
   #started = 0;
+  readonly #startedUrls = new Set<string>();
   #startListeners: Array<() => void> = [];
 
   constructor(options: DownloadCaptureOptions) {
@@ -56,6 +68,11 @@ export class DownloadCapture {
   /** How many downloads have started so far. */
   get started(): number {
     return this.#started;
+  }
+
+  /** Whether a download of `url` has started in this session. */
+  hasStarted(url: string): boolean {
+    return this.#startedUrls.has(url);
   }
 
   get pending(): number {
@@ -118,6 +135,7 @@ export class DownloadCapture {
 
   #onDownload(download: Download): void {
     this.#started += 1;
+    if (this.#startedUrls.size < 1000) this.#startedUrls.add(download.url());
     for (const listener of [...this.#startListeners]) listener();
     const task = this.#capture(download)
       .then((file) => {
@@ -149,6 +167,14 @@ export class DownloadCapture {
       suggestedName: name,
       sourceUrl: url.startsWith('data:') ? 'data:' : url,
     });
+    if (isInsecureFromSecure(url, download.page())) {
+      await download.cancel();
+      this.#errors.push({
+        code: 'download_blocked',
+        message: `An insecure (http) download from a secure page was blocked: ${url.slice(0, 300)}`,
+      });
+      return refuse(`${name} was blocked: insecure download from a secure page`);
+    }
     const announced = facts?.contentLength ?? null;
     const early = announced !== null ? await this.#precheck(announced) : null;
     if (early) {
