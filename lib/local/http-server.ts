@@ -27,10 +27,10 @@ function headersOf(request: IncomingMessage) {
   return { single, multi };
 }
 
-function queryOf(url: URL) {
+function queryOf(search: string) {
   const single: Record<string, string> = {};
   const multi: Record<string, string[]> = {};
-  for (const [name, value] of url.searchParams) {
+  for (const [name, value] of new URLSearchParams(search)) {
     single[name] = value;
     multi[name] = [...(multi[name] ?? []), value];
   }
@@ -41,14 +41,17 @@ function queryOf(url: URL) {
 
 /** The event API Gateway (REST API, proxy integration) sends for this request. */
 export function toProxyEvent(request: IncomingMessage, body: string): APIGatewayProxyEvent {
-  const url = new URL(request.url ?? '/', 'http://localhost');
+  // Split by hand: WHATWG URL parsing reads a path such as `//x` as a host.
+  const target = request.url ?? '/';
+  const queryAt = target.indexOf('?');
+  const pathname = queryAt === -1 ? target : target.slice(0, queryAt);
   const headers = headersOf(request);
-  const query = queryOf(url);
+  const query = queryOf(queryAt === -1 ? '' : target.slice(queryAt + 1));
   const requestId = randomUUID();
 
   return {
     resource: '/{proxy+}',
-    path: url.pathname,
+    path: pathname,
     httpMethod: request.method ?? 'GET',
     headers: headers.single,
     multiValueHeaders: headers.multi,
@@ -61,7 +64,7 @@ export function toProxyEvent(request: IncomingMessage, body: string): APIGateway
     requestContext: {
       requestId,
       httpMethod: request.method ?? 'GET',
-      path: url.pathname,
+      path: pathname,
       resourcePath: '/{proxy+}',
       stage: 'local',
       protocol: `HTTP/${request.httpVersion}`,
