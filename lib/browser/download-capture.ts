@@ -7,6 +7,9 @@ import type { ActionResult, CapturedFile } from './types.ts';
 
 type RunErrorEntry = ActionResult['errors'][number];
 
+/** The outcome of a download the network cut short (not one the service stopped). */
+const INTERRUPTED = 'the transfer was interrupted';
+
 /** Free space kept on the work disk while a download grows; below it the download is stopped. */
 const MIN_FREE_BYTES = 16 * 1024 * 1024;
 const DISK_POLL_MS = 250;
@@ -20,7 +23,12 @@ export interface DownloadCaptureOptions {
   downloadTimeoutMs: number;
   deadline: number;
   logger: Logger;
+  /** Fetches a URL again in a fresh tab, resolving once its download has started (or not). */
+  refetch(url: string): Promise<boolean>;
 }
+
+/** How many times an interrupted GET download is fetched again. */
+const MAX_REFETCHES = 1;
 
 /**
  * A plain-http download started from an https page: Chrome blocks these, and so does the service
@@ -52,6 +60,7 @@ export class DownloadCapture {
   readonly #watched = new WeakSet<Page>();
   #started = 0;
   readonly #startedUrls = new Set<string>();
+  readonly #refetches = new Map<string, number>();
   #startListeners: Array<() => void> = [];
 
   constructor(options: DownloadCaptureOptions) {
@@ -139,6 +148,7 @@ export class DownloadCapture {
     for (const listener of [...this.#startListeners]) listener();
     const task = this.#capture(download)
       .then((file) => {
+        if (!file) return;
         this.#finished.push(file);
         if (file.rejected) this.#errors.push({ code: 'download_rejected', message: file.rejected });
       })
@@ -156,7 +166,20 @@ export class DownloadCapture {
     this.#inFlight.add(task);
   }
 
-  async #capture(download: Download): Promise<CapturedFile> {
+  /** Fetches an interrupted GET download once more, within the deadline. */
+  async #refetch(url: string, method: string | null, name: string): Promise<boolean> {
+    const count = this.#refetches.get(url) ?? 0;
+    if (method !== 'GET' || !/^https?:/.test(url) || count >= MAX_REFETCHES) return false;
+    this.#refetches.set(url, count + 1);
+    this.#errors.push({
+      code: 'download_interrupted',
+      message: `The download of ${name} was interrupted; fetching it once more`,
+    });
+
+    return this.#options.refetch(url);
+  }
+
+  async #capture(download: Download): Promise<CapturedFile | null> {
     const url = download.url();
     const facts = this.#options.responses.get(url);
     const name = download.suggestedFilename();
@@ -182,6 +205,9 @@ export class DownloadCapture {
       return refuse(`${name} was not downloaded: ${early}`);
     }
     const outcome = await this.#awaitCompletion(download);
+    if (outcome === INTERRUPTED && (await this.#refetch(url, facts?.method ?? null, name))) {
+      return null;
+    }
     if (outcome) return refuse(`${name} did not download completely: ${outcome}`);
 
     return this.#options.files.storeLocal({
@@ -230,7 +256,8 @@ export class DownloadCapture {
     }, DISK_POLL_MS);
     try {
       const failure = await download.failure();
-      return stopped ?? failure;
+      if (stopped) return stopped;
+      return failure ? INTERRUPTED : null;
     } finally {
       clearTimeout(timer);
       clearInterval(disk);

@@ -81,6 +81,7 @@ class PlaywrightSession implements BrowserSession, ActionTarget {
       downloadTimeoutMs: this.downloadTimeoutMs,
       deadline: options.deadline,
       logger: deps.logger,
+      refetch: (url) => this.#refetch(url),
     });
     this.network = new NetworkActivity(this.context);
     this.context.on('response', (response) => responses.record(response));
@@ -138,6 +139,18 @@ class PlaywrightSession implements BrowserSession, ActionTarget {
     })().catch(() => null);
     this.#prints.set(page, render);
     if (page !== this.#page) this.#prints.set(this.#page, render);
+  }
+
+  /** Opens a URL in a tab of its own so that its download starts again; the tab is closed. */
+  async #refetch(url: string): Promise<boolean> {
+    const before = this.capture.started;
+    const tab = await this.context.newPage();
+    await tab.goto(url, { timeout: this.downloadTimeoutMs }).catch(() => undefined);
+    const started = await this.capture.waitForStart(before, 5000);
+    // the tab stays open until the download is done, since closing it may cancel the download
+    this.capture.settle(this.downloadTimeoutMs).finally(() => tab.close().catch(() => undefined));
+
+    return started;
   }
 
   async open(url: string): Promise<ActionResult> {
