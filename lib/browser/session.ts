@@ -96,7 +96,7 @@ class PlaywrightSession implements BrowserSession, ActionTarget {
     for (const page of this.context.pages()) this.#watch(page);
     this.#page = launched.page;
     launched.bindings.onHint = (hint) => hints.add(hint);
-    launched.bindings.onPrint = (page) => this.#onPrint(page);
+    launched.bindings.onPrint = (page, target) => this.#onPrint(page, target);
   }
 
   page(): Page {
@@ -132,13 +132,17 @@ class PlaywrightSession implements BrowserSession, ActionTarget {
   }
 
   /** Renders a page the moment it asks to print, because such popups often close right after. */
-  #onPrint(page: Page): void {
+  #onPrint(source: Page, target: 'self' | 'popup'): void {
+    const page = target === 'popup' ? (this.context.pages().at(-1) ?? source) : source;
     const render = (async () => {
       await page.emulateMedia({ media: 'print' });
-      return page.pdf({ printBackground: true });
+      try {
+        return await page.pdf({ printBackground: true });
+      } finally {
+        await page.emulateMedia({ media: null }).catch(() => undefined);
+      }
     })().catch(() => null);
-    this.#prints.set(page, render);
-    if (page !== this.#page) this.#prints.set(this.#page, render);
+    for (const key of new Set([page, source, this.#page])) this.#prints.set(key, render);
   }
 
   /** Opens a URL in a tab of its own so that its download starts again; the tab is closed. */

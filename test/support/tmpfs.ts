@@ -12,7 +12,9 @@ export interface SmallDisk {
 export function mountSmallDisk(parent: string, bytes: number): SmallDisk | null {
   const dir = fs.mkdtempSync(path.join(parent, 'small-disk-'));
   try {
-    execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${bytes}`, 'tmpfs', dir], { stdio: 'ignore' });
+    execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${bytes}`, 'tmpfs', dir], {
+      stdio: 'ignore',
+    });
   } catch {
     fs.rmSync(dir, { recursive: true, force: true });
     return null;
