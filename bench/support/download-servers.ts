@@ -29,7 +29,9 @@ const files = http.createServer((_req, res) => {
 });
 await new Promise<void>((resolve) => files.listen(0, '127.0.0.1', resolve));
 const fileUrl = `http://127.0.0.1:${(files.address() as AddressInfo).port}/big.bin`;
-process.stdout.write(`${JSON.stringify({ ...services, close: undefined, fileUrl })}\n`);
+process.stdout.write(
+  `${JSON.stringify({ dynamodbEndpoint: services.dynamodbEndpoint, s3Endpoint: services.s3Endpoint, fileUrl })}\n`,
+);
 process.stdin.resume();
 process.stdin.on('end', async () => {
   files.close();
