@@ -53,6 +53,8 @@ export const FORBIDDEN_HEADER_NAMES = new Set([
   'x-forwarded-for',
   'x-forwarded-host',
   'x-forwarded-proto',
+  // A JSON object key that JavaScript objects cannot hold as data.
+  '__proto__',
 ]);
 
 const HEADER_TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
@@ -120,7 +122,10 @@ const HeaderNameSchema = z
   .string()
   .max(256)
   .regex(HEADER_TOKEN, 'Header name must be an HTTP token')
-  .regex(FORBIDDEN_HEADER, 'Header may not be set: it controls the connection or the proxy');
+  .regex(
+    FORBIDDEN_HEADER,
+    'Header may not be set by a caller: it controls the connection or the proxy',
+  );
 
 const HeadersSchema = z
   .record(
