@@ -234,6 +234,9 @@ describe('404: unknown runs and routes', () => {
 
   it('answers a malformed run id and an unknown path with 404', async () => {
     expect((await api.call('GET', '/v1/runs/not-a-run')).status).toBe(404);
+    expect((await api.call('GET', `/v1/runs/${'x'.repeat(5000)}`)).json).toEqual({
+      detail: `Run not found: ${'x'.repeat(64)}...`,
+    });
     expect((await api.call('GET', '/v2/anything')).json).toEqual({ detail: 'Not Found' });
   });
 

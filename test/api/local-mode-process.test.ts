@@ -74,7 +74,9 @@ async function call(url: string, key: string, method: string, route: string, bod
 }
 
 describe('the local mode as a process', () => {
-  it('keeps runs and keys across a restart, and the keys tool works with it stopped or running', async () => {
+  it('keeps runs and keys across a restart, and the keys tool works with it stopped or running', {
+    timeout: 180_000,
+  }, async () => {
     const acmeKey = await keys('create', '--owner', 'acme');
 
     const first = await start();
