@@ -1,4 +1,7 @@
 import { z } from 'zod';
+import { MAX_URL_LENGTH, normalizeHttpUrl } from '../net/url-rules.ts';
+
+export { MAX_URL_LENGTH };
 
 export const PROXY_LOCATIONS = [
   'RESIDENTIAL',
@@ -33,7 +36,6 @@ export const ProxyLocationSchema = z.enum(PROXY_LOCATIONS);
 export type ProxyLocation = z.infer<typeof ProxyLocationSchema>;
 
 export const MAX_BODY_BYTES = 256 * 1024;
-export const MAX_URL_LENGTH = 2083;
 
 /** Header names a caller may not set: they would break HTTP framing or bypass the network rules. */
 export const FORBIDDEN_HEADER_NAMES = new Set([
@@ -50,32 +52,60 @@ export const FORBIDDEN_HEADER_NAMES = new Set([
   'proxy-authenticate',
   'proxy-connection',
   'forwarded',
-  'x-forwarded-for',
-  'x-forwarded-host',
-  'x-forwarded-proto',
+  'via',
+  'x-real-ip',
+  'http2-settings',
 ]);
+
+/** Prefixes of header names a caller may not set (proxy control, client address spoofing). */
+export const FORBIDDEN_HEADER_PREFIXES = ['proxy-', 'x-forwarded-'];
 
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
 
 const nullable = <T extends z.ZodType>(schema: T) => schema.nullable().optional();
 
-const httpUrl = z
-  .string()
-  .min(1)
-  .max(MAX_URL_LENGTH)
-  .refine((value) => /^https?:\/\//i.test(value), 'URL must use http or https');
+/** An http(s) URL, normalized by the network rules' URL check (see lib/net/url-rules.ts). */
+const httpUrl = (allowBareHost: boolean) =>
+  z
+    .string()
+    .min(1)
+    .max(MAX_URL_LENGTH)
+    .transform((value, ctx) => {
+      const result = normalizeHttpUrl(value, { allowBareHost });
+      if (!result.ok) {
+        ctx.addIssue({ code: 'custom', message: result.message });
+        return z.NEVER;
+      }
+
+      return result.url;
+    });
+
+function isForbiddenHeader(lowerName: string): boolean {
+  return (
+    FORBIDDEN_HEADER_NAMES.has(lowerName) ||
+    FORBIDDEN_HEADER_PREFIXES.some((prefix) => lowerName.startsWith(prefix))
+  );
+}
 
 const HeadersSchema = z
   .record(z.string().min(1).max(256), z.string().max(8192))
   .superRefine((headers, ctx) => {
+    const seen = new Set<string>();
     for (const [name, value] of Object.entries(headers)) {
       const lower = name.toLowerCase();
       if (!HEADER_NAME.test(name)) {
         ctx.addIssue({ code: 'custom', path: [name], message: 'Header name is not a valid token' });
-      } else if (FORBIDDEN_HEADER_NAMES.has(lower) || lower.startsWith('proxy-')) {
+      } else if (isForbiddenHeader(lower)) {
         ctx.addIssue({ code: 'custom', path: [name], message: `Header ${name} may not be set` });
+      } else if (seen.has(lower)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [name],
+          message: `Header ${name} is given twice (header names ignore case)`,
+        });
       }
+      seen.add(lower);
       if (!HEADER_VALUE.test(value)) {
         ctx.addIssue({
           code: 'custom',
@@ -95,11 +125,11 @@ export function createTaskRequestSchema(maxStepsLimit: number) {
   return z
     .strictObject({
       navigation_goal: z.string().min(1).max(10_000),
-      url: nullable(z.string().min(1).max(MAX_URL_LENGTH)),
-      webhook_url: nullable(httpUrl),
+      url: nullable(httpUrl(true)),
+      webhook_url: nullable(httpUrl(false)),
       proxy_location: nullable(ProxyLocationSchema),
       totp_identifier: nullable(z.string().min(1).max(256)),
-      totp_url: nullable(httpUrl),
+      totp_url: nullable(httpUrl(false)),
       browser_session_id: nullable(z.string().regex(/^pbs_[A-Za-z0-9]{1,64}$/)),
       browser_profile_id: nullable(z.string().regex(/^bp_[A-Za-z0-9]{1,64}$/)),
       browser_address: nullable(
