@@ -5,7 +5,13 @@ import type { Duplex } from 'node:stream';
 import { BlockedAddressError, describeError } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import type { AddressPolicy } from './address-policy.ts';
-import { type CheckedTarget, type Resolver, resolveChecked, systemResolver } from './resolve.ts';
+import {
+  type CheckedTarget,
+  pinnedLookup,
+  type Resolver,
+  resolveChecked,
+  systemResolver,
+} from './resolve.ts';
 import {
   formatAuthority,
   forwardHeaders,
@@ -79,6 +85,8 @@ export async function startEgressProxy(options: EgressProxyOptions): Promise<Egr
 interface ProxyContext {
   options: EgressProxyOptions;
   upstream: URL | null;
+  /** Keeps connections to sites alive between requests of this proxy only. */
+  agent: http.Agent;
   blocked: BlockedAttempt[];
   track(socket: Duplex): void;
   destroyAll(): void;
@@ -95,6 +103,7 @@ function createContext(options: EgressProxyOptions): ProxyContext {
   return {
     options,
     upstream: options.upstream ? new URL(options.upstream) : null,
+    agent: new http.Agent({ keepAlive: true }),
     blocked,
     track(socket) {
       sockets.add(socket);
@@ -102,6 +111,7 @@ function createContext(options: EgressProxyOptions): ProxyContext {
       socket.on('error', () => socket.destroy());
     },
     destroyAll() {
+      this.agent.destroy();
       for (const socket of sockets) socket.destroy();
     },
     record(error) {
@@ -193,12 +203,41 @@ function openConnection(context: ProxyContext, target: CheckedTarget): Promise<n
       return socket;
     });
   }
-  const socket = net.connect({ host: target.address, port: target.port });
+
+  return connectToAny(context, target.addresses, target.port, timeoutMs);
+}
+
+/** Connects to the first of the checked addresses that answers, in order. */
+async function connectToAny(
+  context: ProxyContext,
+  addresses: string[],
+  port: number,
+  timeoutMs: number,
+): Promise<net.Socket> {
+  let lastError: unknown;
+  for (const address of addresses) {
+    try {
+      return await connectTo(context, address, port, timeoutMs);
+    } catch (error) {
+      lastError = error;
+    }
+  }
+
+  throw lastError;
+}
+
+function connectTo(
+  context: ProxyContext,
+  address: string,
+  port: number,
+  timeoutMs: number,
+): Promise<net.Socket> {
+  const socket = net.connect({ host: address, port });
   context.track(socket);
 
   return new Promise((resolve, reject) => {
     socket.setTimeout(timeoutMs, () =>
-      socket.destroy(new Error(`connect to ${target.host} timed out`)),
+      socket.destroy(new Error(`connect to ${address} timed out`)),
     );
     socket.once('error', reject);
     socket.once('connect', () => {
@@ -272,17 +311,28 @@ function outgoingOptions(
   target: CheckedTarget,
 ): http.RequestOptions {
   const headers = { ...forwardHeaders(request.headers), host: url.host };
+  const method = request.method;
   const path = `${url.pathname}${url.search}`;
   const upstream = context.upstream;
   if (upstream === null) {
-    return { host: target.address, port: target.port, method: request.method, path, headers };
+    const { host, port } = target;
+    return {
+      host,
+      port,
+      lookup: pinnedLookup(target),
+      agent: context.agent,
+      method,
+      path,
+      headers,
+    };
   }
   const auth = upstreamAuthorization(upstream);
 
   return {
     host: upstream.hostname.replace(/^\[(.*)\]$/, '$1'),
     port: Number(upstream.port || 80),
-    method: request.method,
+    agent: context.agent,
+    method,
     path: `http://${formatAuthority(target.address, target.port)}${path}`,
     headers: auth === null ? headers : { ...headers, 'proxy-authorization': auth },
   };

@@ -1,5 +1,5 @@
 import dns from 'node:dns';
-import net from 'node:net';
+import net, { type LookupFunction } from 'node:net';
 import { BlockedAddressError, RetrieverError, TransientError } from '../errors.ts';
 import { type AddressPolicy, normalizeHostName } from './address-policy.ts';
 
@@ -15,18 +15,21 @@ export const systemResolver: Resolver = async (host) => {
 
 const NETWORK_SCHEMES = new Set(['http:', 'https:', 'ws:', 'wss:']);
 
-/** A host whose addresses were all allowed; `address` is the one to connect to. */
+/** A host whose addresses were all allowed; connect to these, never to a new answer. */
 export interface CheckedTarget {
   host: string;
   port: number;
+  /** The first checked address. */
   address: string;
   family: 4 | 6;
+  /** Every checked address, in the resolver's order, to fall back on when one is unreachable. */
+  addresses: string[];
 }
 
 /**
  * Resolves `host` (an IP literal is its own answer), checks every address against the policy
- * and returns the first one, to be connected to instead of resolving the name again: a second
- * resolution could answer differently (DNS rebinding).
+ * and returns them, to be connected to instead of resolving the name again: a second resolution
+ * could answer differently (DNS rebinding).
  *
  * @throws BlockedAddressError naming the host when any address is refused
  * @throws RetrieverError `host_not_found` when the name does not exist
@@ -44,7 +47,7 @@ export async function resolveChecked(
   if (!decision.allowed) throw new BlockedAddressError(name, decision.reason);
   const address = addresses[0];
 
-  return { host: name, port, address, family: net.isIP(address) === 6 ? 6 : 4 };
+  return { host: name, port, address, family: familyOf(address), addresses };
 }
 
 /**
@@ -64,6 +67,27 @@ export async function checkUrl(
   }
 
   return resolveChecked(parsed.hostname, portOf(parsed), policy, resolver);
+}
+
+/** 4 or 6, for an IP address. */
+export function familyOf(address: string): 4 | 6 {
+  return net.isIP(address) === 6 ? 6 : 4;
+}
+
+/**
+ * A `lookup` for node:net, node:http and node:https that answers only with the checked
+ * addresses, so a connection can never go to a second, unchecked answer for the name.
+ */
+export function pinnedLookup(target: CheckedTarget): LookupFunction {
+  const answers = target.addresses.map((address) => ({ address, family: familyOf(address) }));
+
+  return (_hostname, options, callback) => {
+    if ((options as { all?: boolean }).all) {
+      (callback as (error: null, addresses: typeof answers) => void)(null, answers);
+    } else {
+      callback(null, target.address, target.family);
+    }
+  };
 }
 
 /** The port a URL connects to, with the scheme's default filled in. */

@@ -1,9 +1,14 @@
 import http from 'node:http';
 import https from 'node:https';
-import type { LookupFunction } from 'node:net';
 import { BlockedAddressError, RetrieverError, TransientError } from '../errors.ts';
 import type { AddressPolicy } from './address-policy.ts';
-import { type CheckedTarget, checkUrl, type Resolver, systemResolver } from './resolve.ts';
+import {
+  type CheckedTarget,
+  checkUrl,
+  pinnedLookup,
+  type Resolver,
+  systemResolver,
+} from './resolve.ts';
 
 /** Options of one server-side request (a webhook delivery, a one-time code poll). */
 export interface SafeFetchOptions {
@@ -107,18 +112,6 @@ function nextHop(hop: Hop, status: number, url: URL): Hop {
     method: toGet ? 'GET' : hop.method,
     headers,
     body: toGet ? undefined : hop.body,
-  };
-}
-
-/** A lookup that answers only with the address the rules checked. */
-function pinnedLookup(target: CheckedTarget): LookupFunction {
-  return (_hostname, options, callback) => {
-    const answer = { address: target.address, family: target.family };
-    if ((options as { all?: boolean }).all) {
-      (callback as (error: null, addresses: (typeof answer)[]) => void)(null, [answer]);
-    } else {
-      callback(null, answer.address, answer.family);
-    }
   };
 }
 

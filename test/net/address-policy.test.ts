@@ -100,6 +100,7 @@ describe('default network rules', () => {
       port: 443,
       address: '2606:4700::1111',
       family: 6,
+      addresses: ['2606:4700::1111', '93.184.216.34'],
     });
   });
 });

@@ -117,6 +117,28 @@ describe('egress proxy', () => {
     expect(site.requests).toEqual(['UPGRADE /socket']);
   });
 
+  it('falls back to the next checked address when the first one does not answer', async () => {
+    const site = await listen('127.0.0.2', (_request, response) => response.end('second'));
+    const twoAddresses = createAddressPolicy({
+      allowLoopback: false,
+      allowedHosts: ['127.0.0.2', '127.0.0.3'],
+    });
+    const egress = await startEgressProxy({
+      policy: twoAddresses,
+      resolver: async () => ['127.0.0.3', '127.0.0.2'],
+    });
+    closers.push(egress.close);
+
+    const plain = await getThroughProxy(egress.url, `http://two.test:${site.port}/`);
+    const tunnel = await rawExchange(
+      egress.url,
+      `CONNECT two.test:${site.port} HTTP/1.1\r\n\r\nGET / HTTP/1.1\r\nHost: two.test\r\nConnection: close\r\n\r\n`,
+    );
+
+    expect(plain.body).toBe('second');
+    expect(tunnel).toContain('second');
+  });
+
   it('sends allowed traffic through an upstream proxy, naming the checked address', async () => {
     const site = await listen('127.0.0.2', (_request, response) => response.end('via upstream'));
     const upstream = await startRecordingUpstream();
