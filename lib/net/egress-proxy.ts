@@ -1,10 +1,19 @@
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import net from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { BlockedAddressError, describeError } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import type { AddressPolicy } from './address-policy.ts';
+import {
+  formatAuthority,
+  forwardHeaders,
+  openConnection,
+  parseAuthority,
+  responseHeaders,
+  splice,
+  upgradeHead,
+  upstreamAuthorization,
+} from './proxy-connections.ts';
 import {
   type CheckedTarget,
   pinnedLookup,
@@ -12,14 +21,6 @@ import {
   resolveChecked,
   systemResolver,
 } from './resolve.ts';
-import {
-  formatAuthority,
-  forwardHeaders,
-  parseAuthority,
-  responseHeaders,
-  tunnelThroughUpstream,
-  upstreamAuthorization,
-} from './upstream.ts';
 
 /** A request the network rules refused. */
 export interface BlockedAttempt {
@@ -48,6 +49,7 @@ export interface EgressProxy {
 }
 
 const MAX_BLOCKED_RECORDS = 100;
+const MAX_CLIENT_CONNECTIONS = 512;
 
 /**
  * Starts the egress proxy of one browser. It resolves every target itself, checks each address,
@@ -59,7 +61,9 @@ const MAX_BLOCKED_RECORDS = 100;
 export async function startEgressProxy(options: EgressProxyOptions): Promise<EgressProxy> {
   const context = createContext(options);
   const server = http.createServer({ requestTimeout: 0 });
-  server.on('connection', (socket: net.Socket) => context.track(socket));
+  // A page that opens connections without end exhausts this limit, not the machine.
+  server.maxConnections = MAX_CLIENT_CONNECTIONS;
+  server.on('connection', (socket: Socket) => context.track(socket));
   server.on('request', (request, response) => void handleRequest(context, request, response));
   server.on(
     'connect',
@@ -186,7 +190,7 @@ async function handleConnect(
   const target = await checkOrRefuse(context, authority.host, authority.port, refuse);
   if (target === null) return;
   try {
-    const remote = await openConnection(context, target);
+    const remote = await connect(context, target);
     client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
     splice(client, remote, head);
   } catch (error) {
@@ -194,72 +198,10 @@ async function handleConnect(
   }
 }
 
-/** A connection to the checked address, direct or through the upstream proxy. */
-function openConnection(context: ProxyContext, target: CheckedTarget): Promise<net.Socket> {
+function connect(context: ProxyContext, target: CheckedTarget): Promise<Socket> {
   const timeoutMs = context.options.connectTimeoutMs ?? 15_000;
-  if (context.upstream !== null) {
-    return tunnelThroughUpstream(context.upstream, target, timeoutMs).then((socket) => {
-      context.track(socket);
-      return socket;
-    });
-  }
 
-  return connectToAny(context, target.addresses, target.port, timeoutMs);
-}
-
-/** Connects to the first of the checked addresses that answers, in order. */
-async function connectToAny(
-  context: ProxyContext,
-  addresses: string[],
-  port: number,
-  timeoutMs: number,
-): Promise<net.Socket> {
-  let lastError: unknown;
-  for (const address of addresses) {
-    try {
-      return await connectTo(context, address, port, timeoutMs);
-    } catch (error) {
-      lastError = error;
-    }
-  }
-
-  throw lastError;
-}
-
-function connectTo(
-  context: ProxyContext,
-  address: string,
-  port: number,
-  timeoutMs: number,
-): Promise<net.Socket> {
-  const socket = net.connect({ host: address, port });
-  context.track(socket);
-
-  return new Promise((resolve, reject) => {
-    socket.setTimeout(timeoutMs, () =>
-      socket.destroy(new Error(`connect to ${address} timed out`)),
-    );
-    socket.once('error', reject);
-    socket.once('connect', () => {
-      socket.setTimeout(0);
-      socket.setNoDelay(true);
-      socket.off('error', reject);
-      resolve(socket);
-    });
-  });
-}
-
-/** Pipes two sockets into each other; when either side ends or fails, both are closed. */
-function splice(client: Duplex, remote: Duplex, head: Buffer): void {
-  if (head.length > 0) remote.write(head);
-  client.pipe(remote);
-  remote.pipe(client);
-  const closeBoth = () => {
-    client.destroy();
-    remote.destroy();
-  };
-  client.once('close', closeBoth);
-  remote.once('close', closeBoth);
+  return openConnection(target, context.upstream, timeoutMs, (socket) => context.track(socket));
 }
 
 /** Reads an absolute-form http:// request target (what a browser sends to a proxy). */
@@ -279,8 +221,9 @@ async function handleRequest(
   response: http.ServerResponse,
 ): Promise<void> {
   const refuse = (status: number, message: string) => {
-    if (!response.headersSent) response.writeHead(status, { 'content-type': 'text/plain' });
-    response.end(`${message}\n`);
+    // Once the site's answer has started, the only honest signal left is a cut connection.
+    if (response.headersSent) return void response.destroy();
+    response.writeHead(status, { 'content-type': 'text/plain' }).end(`${message}\n`);
   };
   const target = readTarget(request);
   if (target === null) return refuse(400, 'This proxy takes absolute http:// request targets');
@@ -296,9 +239,11 @@ async function handleRequest(
   const outgoing = http.request(outgoingOptions(context, request, target.url, checked));
   outgoing.on('response', (answer) => {
     response.writeHead(answer.statusCode ?? 502, answer.statusMessage, responseHeaders(answer));
+    answer.on('error', () => response.destroy());
     answer.pipe(response);
   });
   outgoing.on('error', (error) => refuse(502, `Could not reach ${host}: ${error.message}`));
+  request.on('error', () => outgoing.destroy());
   response.on('close', () => outgoing.destroy());
   request.pipe(outgoing);
 }
@@ -363,23 +308,10 @@ async function handleUpgrade(
   const checked = await checkOrRefuse(context, host, target.port, refuse);
   if (checked === null) return;
   try {
-    const remote = await openConnection(context, checked);
+    const remote = await connect(context, checked);
     remote.write(upgradeHead(request, target.url));
     splice(client, remote, head);
   } catch (error) {
     refuse(502, describeError(error));
   }
-}
-
-/** The upgrade request as the site must see it: origin-form target, no proxy headers. */
-function upgradeHead(request: http.IncomingMessage, url: URL): string {
-  const lines = [`${request.method} ${url.pathname}${url.search} HTTP/1.1`];
-  for (let index = 0; index < request.rawHeaders.length; index += 2) {
-    const name = request.rawHeaders[index];
-    if (!name.toLowerCase().startsWith('proxy-')) {
-      lines.push(`${name}: ${request.rawHeaders[index + 1]}`);
-    }
-  }
-
-  return `${lines.join('\r\n')}\r\n\r\n`;
 }

@@ -1,5 +1,6 @@
 import type http from 'node:http';
 import net from 'node:net';
+import type { Duplex } from 'node:stream';
 import tls from 'node:tls';
 import { TransientError } from '../errors.ts';
 import type { CheckedTarget } from './resolve.ts';
@@ -90,7 +91,7 @@ function connectToUpstream(upstream: URL): net.Socket {
  * A tunnel to the checked address through the upstream proxy. The CONNECT names the checked
  * address, not the host name, so the upstream cannot resolve the name to something else.
  */
-export function tunnelThroughUpstream(
+function tunnelThroughUpstream(
   upstream: URL,
   target: CheckedTarget,
   timeoutMs: number,
@@ -124,4 +125,88 @@ export function tunnelThroughUpstream(
     socket.on('data', onData);
     socket.write(`${lines.join('\r\n')}\r\n\r\n`);
   });
+}
+
+/** A connection to the checked address, direct or through the upstream proxy. */
+export async function openConnection(
+  target: CheckedTarget,
+  upstream: URL | null,
+  timeoutMs: number,
+  track: (socket: Duplex) => void,
+): Promise<net.Socket> {
+  if (upstream !== null) {
+    const socket = await tunnelThroughUpstream(upstream, target, timeoutMs);
+    track(socket);
+    return socket;
+  }
+
+  return connectToAny(target.addresses, target.port, timeoutMs, track);
+}
+
+/** Connects to the first of the checked addresses that answers, in order. */
+async function connectToAny(
+  addresses: string[],
+  port: number,
+  timeoutMs: number,
+  track: (socket: Duplex) => void,
+): Promise<net.Socket> {
+  let lastError: unknown;
+  for (const address of addresses) {
+    try {
+      return await connectTo(address, port, timeoutMs, track);
+    } catch (error) {
+      lastError = error;
+    }
+  }
+
+  throw lastError;
+}
+
+function connectTo(
+  address: string,
+  port: number,
+  timeoutMs: number,
+  track: (socket: Duplex) => void,
+): Promise<net.Socket> {
+  const socket = net.connect({ host: address, port });
+  track(socket);
+
+  return new Promise((resolve, reject) => {
+    socket.setTimeout(timeoutMs, () =>
+      socket.destroy(new Error(`connect to ${address} timed out`)),
+    );
+    socket.once('error', reject);
+    socket.once('connect', () => {
+      socket.setTimeout(0);
+      socket.setNoDelay(true);
+      socket.off('error', reject);
+      resolve(socket);
+    });
+  });
+}
+
+/** Pipes two sockets into each other; when either side ends or fails, both are closed. */
+export function splice(client: Duplex, remote: Duplex, head: Buffer): void {
+  if (head.length > 0) remote.write(head);
+  client.pipe(remote);
+  remote.pipe(client);
+  const closeBoth = () => {
+    client.destroy();
+    remote.destroy();
+  };
+  client.once('close', closeBoth);
+  remote.once('close', closeBoth);
+}
+
+/** The upgrade request as the site must see it: origin-form target, no proxy headers. */
+export function upgradeHead(request: http.IncomingMessage, url: URL): string {
+  const lines = [`${request.method} ${url.pathname}${url.search} HTTP/1.1`];
+  for (let index = 0; index < request.rawHeaders.length; index += 2) {
+    const name = request.rawHeaders[index];
+    if (!name.toLowerCase().startsWith('proxy-')) {
+      lines.push(`${name}: ${request.rawHeaders[index + 1]}`);
+    }
+  }
+
+  return `${lines.join('\r\n')}\r\n\r\n`;
 }
