@@ -26,6 +26,8 @@ import {
 export interface BlockedAttempt {
   host: string;
   reason: string;
+  /** `Blocked by the network rules: <host> (<reason>)`, ready for a run's errors. */
+  message: string;
 }
 
 export interface EgressProxyOptions {
@@ -122,7 +124,7 @@ function createContext(options: EgressProxyOptions): ProxyContext {
       const key = `${error.host}\n${error.message}`;
       if (seen.has(key) || blocked.length >= MAX_BLOCKED_RECORDS) return;
       seen.add(key);
-      blocked.push({ host: error.host, reason: error.reason });
+      blocked.push({ host: error.host, reason: error.reason, message: error.message });
       options.logger?.warn('Request blocked by the network rules', {
         host: error.host,
         reason: error.reason,

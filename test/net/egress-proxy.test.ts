@@ -52,7 +52,11 @@ describe('egress proxy', () => {
     expect(answer.status).toBe(403);
     expect(answer.body).toContain('Blocked by the network rules: internal.test');
     expect(egress.blocked()).toEqual([
-      { host: 'internal.test', reason: '127.0.0.1 is a loopback address' },
+      {
+        host: 'internal.test',
+        reason: '127.0.0.1 is a loopback address',
+        message: 'Blocked by the network rules: internal.test (127.0.0.1 is a loopback address)',
+      },
     ]);
     expect(internal.connections).toBe(0);
   });
@@ -96,7 +100,11 @@ describe('egress proxy', () => {
     expect(plain).toMatch(/^HTTP\/1\.1 403/);
     expect(tunnel).toMatch(/^HTTP\/1\.1 403/);
     expect(egress.blocked()).toEqual([
-      { host: 'site.test', reason: 'Host header disagrees with the target' },
+      {
+        host: 'site.test',
+        reason: 'Host header disagrees with the target',
+        message: 'Blocked by the network rules: site.test (Host header disagrees with the target)',
+      },
     ]);
     expect(site.connections + internal.connections).toBe(0);
   });
