@@ -45,7 +45,7 @@ export function normalizeHttpUrl(raw: string, options: NormalizeOptions): UrlChe
   try {
     url = new URL(withScheme.url);
   } catch {
-    return fail('URL is not a valid URL');
+    return fail('URL is not well-formed');
   }
 
   return checkParsed(url, fail);

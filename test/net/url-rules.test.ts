@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { createTaskRequestSchema } from '../../lib/contracts/request.ts';
+import {
+  createTaskRequestSchema,
+  normalizeStartUrl as requestNormalizeStartUrl,
+} from '../../lib/contracts/request.ts';
 import { BadRequestError } from '../../lib/errors.ts';
 import { normalizeHttpUrl, normalizeStartUrl } from '../../lib/net/url-rules.ts';
 
@@ -45,8 +48,8 @@ describe('start URL normalization', () => {
       'URL has an IPv6 zone id, which names an interface of this machine',
     ],
     ['http://[fe80::1%eth0]/', 'URL has an IPv6 zone id, which names an interface of this machine'],
-    ['http://exa mple.com/', 'URL is not a valid URL'],
-    ['http://example.com:70000/', 'URL is not a valid URL'],
+    ['http://exa mple.com/', 'URL is not well-formed'],
+    ['http://example.com:70000/', 'URL is not well-formed'],
     ['http://example.com:0/', 'URL port 0 is not a valid port'],
     ['http://example..com../', 'URL host has an empty label'],
     ['http://exa\u0000mple.com/', 'URL contains control characters'],
@@ -67,32 +70,49 @@ describe('start URL normalization', () => {
 
 describe('task request validation', () => {
   const schema = createTaskRequestSchema(50);
+  /** Issues as the API reports them: a record key's own message instead of zod's wrapper. */
   const issuesOf = (body: unknown) => {
     const result = schema.safeParse(body);
-    return result.success
-      ? []
-      : result.error.issues.map((i) => ({ path: i.path, message: i.message }));
+    if (result.success) return [];
+
+    return result.error.issues.map((issue) => ({
+      path: issue.path,
+      message: issue.code === 'invalid_key' ? issue.issues[0].message : issue.message,
+    }));
   };
 
-  it('accepts a bare host and stores the normalized start URL', () => {
+  it('accepts a bare host and numeric IPv4 forms, which normalization then rewrites', () => {
     const parsed = schema.parse({ navigation_goal: 'get the invoice', url: 'example.com/billing' });
 
-    expect(parsed.url).toBe('https://example.com/billing');
+    expect(parsed.url).toBe('example.com/billing');
+    expect(requestNormalizeStartUrl('example.com/billing')).toBe('https://example.com/billing');
+    expect(requestNormalizeStartUrl('http://2130706433/')).toBe('http://127.0.0.1/');
   });
 
   it.each([
-    ['url', 'file:///etc/passwd', 'URL scheme "file:" is not allowed; use http or https'],
+    [
+      'url',
+      'file:///etc/passwd',
+      'URL must use http or https, or be a bare host such as example.com',
+    ],
     [
       'url',
       'https://u:p@example.com/',
       'URL may not contain a user name or password; log in through the page instead',
     ],
     [
-      'webhook_url',
-      'javascript:alert(1)',
-      'URL scheme "javascript:" is not allowed; use http or https',
+      'url',
+      'http://[fe80::1%25eth0]/',
+      'URL has an IPv6 zone id, which names an interface of this machine',
     ],
-    ['totp_url', 'codes.example.com', 'URL must start with http:// or https://'],
+    ['url', 'http://example.com:0/', 'URL port 0 is not a valid port'],
+    ['webhook_url', 'javascript:alert(1)', 'URL must be an absolute http or https URL'],
+    [
+      'webhook_url',
+      'https://hook:secret@hooks.example.com/',
+      'URL may not contain a user name or password; log in through the page instead',
+    ],
+    ['totp_url', 'codes.example.com', 'URL must be an absolute http or https URL'],
   ])('reports a bad %s (%s) under its own field', (field, value, message) => {
     const body = { navigation_goal: 'x', url: 'https://example.com/', [field]: value };
 
@@ -100,29 +120,44 @@ describe('task request validation', () => {
   });
 
   it.each([
-    ['Host', 'Header Host may not be set'],
-    ['content-length', 'Header content-length may not be set'],
-    ['Transfer-Encoding', 'Header Transfer-Encoding may not be set'],
-    ['Connection', 'Header Connection may not be set'],
-    ['Upgrade', 'Header Upgrade may not be set'],
-    ['TE', 'Header TE may not be set'],
-    ['Proxy-Authorization', 'Header Proxy-Authorization may not be set'],
-    ['Proxy-Anything', 'Header Proxy-Anything may not be set'],
-    ['X-Forwarded-For', 'Header X-Forwarded-For may not be set'],
-    ['X-Forwarded-Port', 'Header X-Forwarded-Port may not be set'],
-    ['Forwarded', 'Header Forwarded may not be set'],
-    ['Via', 'Header Via may not be set'],
-    ['X-Real-IP', 'Header X-Real-IP may not be set'],
-    [':authority', 'Header name is not a valid token'],
-    ['Bad Name', 'Header name is not a valid token'],
-  ])('refuses the extra header %s', (name, message) => {
+    ['Host'],
+    ['content-length'],
+    ['Transfer-Encoding'],
+    ['Connection'],
+    ['Upgrade'],
+    ['TE'],
+    ['Proxy-Authorization'],
+    ['Proxy-Anything'],
+    ['X-Forwarded-For'],
+    ['X-Forwarded-Port'],
+    ['Forwarded'],
+    ['Via'],
+    ['X-Real-IP'],
+  ])('refuses the extra header %s', (name) => {
     const body = {
       navigation_goal: 'x',
       url: 'https://example.com/',
       extra_http_headers: { [name]: 'v' },
     };
 
-    expect(issuesOf(body)).toEqual([{ path: ['extra_http_headers', name], message }]);
+    expect(issuesOf(body)).toEqual([
+      {
+        path: ['extra_http_headers', name],
+        message: 'Header may not be set: it controls the connection or the proxy',
+      },
+    ]);
+  });
+
+  it.each([[':authority'], ['Bad Name']])('refuses the header name %s', (name) => {
+    const body = {
+      navigation_goal: 'x',
+      url: 'https://example.com/',
+      extra_http_headers: { [name]: 'v' },
+    };
+
+    expect(issuesOf(body)).toEqual([
+      { path: ['extra_http_headers', name], message: 'Header name must be an HTTP token' },
+    ]);
   });
 
   it('refuses a header value that would split the request', () => {
