@@ -41,7 +41,7 @@ export interface CredentialsMatch {
 }
 
 const VALUE = String.raw`(?:"([^"]+)"|'([^']+)'|([^\s"',;]+))`;
-const USER_LEAD = String.raw`(?:log(?:ged)?\s*-?\s*in|sign\s*-?\s*in|login|authenticate)\s+(?:as|with|using)|\buser(?:name)?|\busuario|\busuário|\bidentifiant|\bbenutzer(?:name)?|\bcomo|\ben tant que|\bals`;
+const USER_LEAD = String.raw`(?:log(?:ged)?\s*-?\s*in|sign\s*-?\s*in|login|authenticate)\s+(?:as|with|using)(?:\s+(?:the\s+)?(?:user(?:name)?|account|login|e-?mail))?|\buser(?:name)?|\busuario|\busuário|\bidentifiant|\bbenutzer(?:name)?|\bcomo|\ben tant que|\bals`;
 const PASSWORD_LEAD = '(?:pass(?:word)?|pwd|passwort|kennwort|contraseña|clave|mot de passe|senha)';
 
 const USER_PATTERN = new RegExp(String.raw`(?:${USER_LEAD})\s*[:=]?\s*${VALUE}`, 'giu');

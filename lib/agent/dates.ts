@@ -45,7 +45,7 @@ const ORDINAL_QUARTERS: Record<string, number> = {
 };
 
 const MONTH_LEAD_WORDS = new Set(['in', 'of', 'for', 'from', 'my', 'the', 'de', 'en', 'du', 'im']);
-const FILLERS = new Set(['de', 'of', 'del', 'do', 'da', 'the', 'im', 'em', 'en']);
+const FILLERS = new Set(['de', 'of', 'del', 'do', 'da', 'the', 'im', 'em', 'en', ...QUARTER_WORDS]);
 
 function isYear(token: string | undefined): boolean {
   return token !== undefined && /^(19|20)\d\d$/.test(token);

@@ -8,7 +8,8 @@ import {
   NUMBER_WORDS,
   PRINT_WORDS,
 } from './lexicon.ts';
-import { containsPhrase, normalize, stem } from './text.ts';
+import { canonicalWords } from './synonyms.ts';
+import { containsPhrase, normalize } from './text.ts';
 
 /** Words that carry no meaning for finding a document, in the five supported languages. */
 const STOP_WORDS = new Set([
@@ -30,6 +31,7 @@ const STOP_WORDS = new Set([
   ...'page site website portal pagina seite file files document documents'.split(' '),
   ...'month months year years s mes meses mois monat monate ano anos annee jahr jahre'.split(' '),
   ...'mais recente reciente recent plus aktuell most'.split(' '),
+  ...'quarter trimestre quartal first second third fourth'.split(' '),
   ...'quoted selected seleccionados selectionnes ausgewahlten selecionados copy copia'.split(' '),
 ]);
 
@@ -58,8 +60,7 @@ export function contentWords(text: string): string[] {
   const out: string[] = [];
   for (const word of normalize(text).split(' ')) {
     if (word === '' || isFunctionWord(word) || /\d/.test(word)) continue;
-    const stemmed = stem(word);
-    if (!out.includes(stemmed)) out.push(stemmed);
+    for (const canonical of canonicalWords(word)) if (!out.includes(canonical)) out.push(canonical);
   }
 
   return out;

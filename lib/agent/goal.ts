@@ -100,16 +100,20 @@ function wantsPrint(normal: string): boolean {
 function objectPhrase(text: string): string {
   const verbs = [...DOWNLOAD_WORDS, ...EXPORT_WORDS, ...PRINT_WORDS];
   const tokens = text.split(/(\s+)/);
-  let start = 0;
+  let start = -1;
   tokens.forEach((token, index) => {
-    if (verbs.includes(normalize(token))) start = index + 1;
+    if (verbs.includes(normalize(token))) start = index;
   });
+  if (start < 0) return text;
+  const after = tokens.slice(start + 1).join('');
+  // Verb-final sentences ("Rechnung März 2025 herunterladen") keep their object before the verb.
+  if (contentWords(after).length > 0 || /\d/.test(after)) return after;
 
-  return tokens.slice(start).join('');
+  return tokens.slice(0, start).join('');
 }
 
 const QUOTED = /["“”«»‘’]([^"“”«»‘’]{2,80})["“”«»‘’]|(?:^|\s)'([^']{2,80})'(?=[\s,.;:!?]|$)/gu;
-const FILENAME = /[\p{L}\p{N}][\p{L}\p{N}_\-.]*\.[a-z0-9]{1,5}\b/giu;
+const FILENAME = /[\p{L}\p{N}][\p{L}\p{N}_\-.]*\.[a-z0-9]{0,4}[a-z][a-z0-9]{0,4}\b/giu;
 const IDENTIFIER = /[\p{L}\p{N}]+(?:[.\-_/][\p{L}\p{N}]+)*/gu;
 
 /** Quoted names ("the 'nice-filename' document"); they are taken out of the rest of the goal. */
@@ -139,7 +143,8 @@ function idsIn(part: string): GoalTarget[] {
     if (!/\d/.test(id) || isDateOrCount(id, remaining, match.index ?? 0)) continue;
     found.push({
       label: labelFor(remaining, match.index ?? 0, id),
-      terms: [normalize(id)],
+      // "v3.14" is the same version as "3.14" on a page.
+      terms: [normalize(id.replace(/^v(?=\d)/i, ''))],
       kind: null,
     });
   }
@@ -247,7 +252,7 @@ function findCount(normal: string, targets: GoalTarget[]): GoalCount {
 
 /** "three files", "all 5", "last 3 invoices": a number that counts what is wanted. */
 function countNumber(tokens: string[], targets: GoalTarget[]): number | null {
-  const targetTerms = new Set(targets.flatMap((t) => t.terms));
+  const targetTerms = new Set(targets.flatMap((t) => t.terms.join(' ').split(' ')));
   for (let i = 0; i < tokens.length; i++) {
     const token = tokens[i];
     const value = NUMBER_WORDS[token] ?? (/^\d{1,2}$/.test(token) ? Number(token) : null);

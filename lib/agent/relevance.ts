@@ -2,6 +2,7 @@ import { mentionsConcept, namesSectionOf } from './concepts.ts';
 import { compareDates, type DateFit, type DateMention, datesIn } from './dates.ts';
 import type { Goal, GoalTarget } from './goal.ts';
 import { FILE_KINDS, LATEST_WORDS } from './lexicon.ts';
+import { canonicalText, canonicalWords } from './synonyms.ts';
 import { containsAny, containsPhrase, stem } from './text.ts';
 
 /** How well an element's words fit the goal, with the reasons in plain words. */
@@ -27,9 +28,9 @@ export function fitsTarget(haystack: string, target: GoalTarget): boolean {
 
 function containsStemmed(haystack: string, term: string): boolean {
   if (containsPhrase(haystack, term)) return true;
-  const words = haystack.split(' ').map(stem);
+  const words = canonicalText(haystack);
 
-  return term.split(' ').every((t) => words.includes(stem(t)));
+  return term.split(' ').every((t) => canonicalWords(t).every((w) => words.includes(w)));
 }
 
 /** File kinds an element names, by extension or word ("PDF", "Excel", ".csv"). */
@@ -71,7 +72,7 @@ export function fitToGoal(goal: Goal, haystack: string): Fit {
   };
   const namesConcept = goal.concepts.some((key) => mentionsConcept(haystack, key));
   if (namesConcept) add(3, `names ${goal.concepts.join('/')}`);
-  const words = new Set(haystack.split(' ').map(stem));
+  const words = new Set(canonicalText(haystack));
   const keywordHits = goal.keywords.filter((k) => words.has(k));
   if (keywordHits.length > 0)
     add(Math.min(4, 2 * keywordHits.length), `says ${keywordHits.join(', ')}`);
