@@ -1,9 +1,9 @@
 import type { Action, Observation, PageElement } from '../browser/types.ts';
 import { act, downloadAction, explain, orderActions, printName, quote } from './actions.ts';
 import { type Candidate, findCandidates } from './candidates.ts';
-import { chooseDownloads, onlyDownload } from './choose.ts';
+import { chooseDownloads, listedDates, onlyDownload } from './choose.ts';
 import { type Progress, progressOf } from './completion.ts';
-import { describeWanted } from './describe.ts';
+import { describeMissing, describeWanted } from './describe.ts';
 import { openBlockedFrame, printPage, selectOneByOne } from './fallbacks.ts';
 import {
   findCodeField,
@@ -137,8 +137,8 @@ function explore(ctx: Context): Decision {
         ctx.dismiss,
       );
   }
-  const more =
-    goal.count.kind !== 'one' && ctx.progress.stored > 0 ? nextPage(candidates, memory) : null;
+  const listing = ctx.progress.stored > 0 || listedDates(candidates, goal).length > 0;
+  const more = goal.count.kind !== 'one' && listing ? nextPage(candidates, memory) : null;
   if (more && listGoesOn(candidates, goal)) {
     return act(
       [{ kind: 'click', element: more.element.id }],
@@ -186,7 +186,10 @@ function conclude(ctx: Context, wanted: string): Decision {
       ctx.dismiss,
     );
   if (goal.period && candidates.some((c) => c.fit.dateFit === 'conflict')) {
-    return { kind: 'impossible', reason: `No ${wanted} is listed on ${observation.url}.` };
+    return {
+      kind: 'impossible',
+      reason: `No ${describeMissing(goal)} is listed on ${observation.url}.`,
+    };
   }
 
   return {

@@ -42,7 +42,8 @@ export interface CredentialsMatch {
 
 const VALUE = String.raw`(?:"([^"]+)"|'([^']+)'|([^\s"',;]+))`;
 const USER_LEAD = String.raw`(?:log(?:ged)?\s*-?\s*in|sign\s*-?\s*in|login|authenticate)\s+(?:as|with|using)(?:\s+(?:the\s+)?(?:user(?:name)?|account|login|e-?mail))?|\buser(?:name)?|\busuario|\busuário|\bidentifiant|\bbenutzer(?:name)?|\bcomo|\ben tant que|\bals`;
-const PASSWORD_LEAD = '(?:pass(?:word)?|pwd|passwort|kennwort|contraseña|clave|mot de passe|senha)';
+const PASSWORD_LEAD =
+  '(?:passwort|kennwort|password|passcode|contraseña|clave|mot de passe|senha|pwd|pass)(?![a-z])';
 
 const USER_PATTERN = new RegExp(String.raw`(?:${USER_LEAD})\s*[:=]?\s*${VALUE}`, 'giu');
 const PASSWORD_PATTERN = new RegExp(

@@ -31,6 +31,7 @@ const STOP_WORDS = new Set([
   ...'page site website portal pagina seite file files document documents'.split(' '),
   ...'month months year years s mes meses mois monat monate ano anos annee jahr jahre'.split(' '),
   ...'mais recente reciente recent plus aktuell most'.split(' '),
+  ...'herunter runter an auf'.split(' '),
   ...'quarter trimestre quartal first second third fourth'.split(' '),
   ...'quoted selected seleccionados selectionnes ausgewahlten selecionados copy copia'.split(' '),
 ]);
