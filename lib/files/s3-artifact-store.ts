@@ -33,7 +33,6 @@ function sha256Tap(): { tap: Transform; digest: () => { checksum: string; size: 
 
 /** An attachment header with an ASCII fallback name and the exact name in `filename*`. */
 function attachmentHeader(name: string): string {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: every non-ASCII character is replaced
   const fallback = name.replace(/[^\x20-\x7e]/g, '_');
 
   return contentDisposition(name, { fallback });

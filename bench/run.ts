@@ -1,0 +1,23 @@
+import { Command } from 'commander';
+import { type Bench, type BenchRow, printRows } from './report.ts';
+
+/** Every benchmark of the project; each file exports one `Bench`. */
+const BENCHES: Record<string, () => Promise<Bench>> = {};
+
+const program = new Command()
+  .name('bench')
+  .description('Runs the benchmarks and prints each figure beside its baseline from the same run')
+  .option('--only <names...>', `run only these benchmarks (${Object.keys(BENCHES).join(', ')})`)
+  .parse();
+
+const only: string[] | undefined = program.opts().only;
+let missed = 0;
+for (const [name, load] of Object.entries(BENCHES)) {
+  if (only && !only.includes(name)) continue;
+  const bench = await load();
+  const rows: BenchRow[] = await bench.run();
+  printRows(bench.name, rows);
+  missed += rows.filter((row) => row.pass === false).length;
+}
+console.log(missed === 0 ? '\nAll targets met.' : `\n${missed} target(s) missed.`);
+process.exitCode = missed === 0 ? 0 : 1;
