@@ -1,19 +1,16 @@
-import { createHandler as browserStepHandler } from '../../functions/browser-step/handler.ts';
-import { createHandler as finalizeHandler } from '../../functions/finalize/handler.ts';
-import { createHandler as prepareHandler } from '../../functions/prepare/handler.ts';
-import { createHandler as webhookHandler } from '../../functions/webhook/handler.ts';
 import type { Planner } from '../../lib/agent/planner.ts';
 import type { BrowserSession, SessionOptions } from '../../lib/browser/types.ts';
 import type { TaskRequestInput } from '../../lib/contracts/request.ts';
 import { S3ArtifactStore } from '../../lib/files/s3-artifact-store.ts';
 import { createLogger } from '../../lib/log.ts';
-import { LocalEventBus } from '../../lib/notify/events.ts';
+import type { LocalEventBus } from '../../lib/notify/events.ts';
 import { createFetchPost } from '../../lib/notify/post.ts';
 import { generateWebhookSecret, StandardWebhookSender } from '../../lib/notify/webhook.ts';
 import type { RunRecord } from '../../lib/runs/run-record.ts';
 import { DynamoRunStore } from '../../lib/runs/run-store.ts';
 import { buildDefinition } from '../../lib/workflow/definition.ts';
-import { LocalRunner } from '../../lib/workflow/local-runner.ts';
+import type { LocalRunner } from '../../lib/workflow/local-runner.ts';
+import { createLocalWorkflow } from '../../lib/workflow/local-workflow.ts';
 import { startTestEnvironment, type TestEnvironment } from './embedded.ts';
 import { runRecordFor } from './runs.ts';
 
@@ -72,30 +69,20 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     post: createFetchPost(env.config),
     timeoutMs: options.webhookTimeoutMs,
   });
-  const events = new LocalEventBus(logger);
-  const browserStep = browserStepHandler({
+  const { runner, events } = createLocalWorkflow({
+    config: env.config,
     store,
     artifacts,
+    logger,
+    view,
+    sender,
     openSession: options.openSession,
     createPlanner: options.createPlanner,
-    clock,
-    logger,
-    config: env.config,
-    maxStepsPerInvocation: options.maxStepsPerInvocation,
-  });
-  const runner = new LocalRunner({
     definition: options.definition ?? testDefinition(env.config.RUN_TIMEOUT_S),
-    store,
-    logger,
-    runTimeoutS: env.config.RUN_TIMEOUT_S,
+    clock,
+    maxStepsPerInvocation: options.maxStepsPerInvocation,
     retryIntervalOverrides: { BrowserStep: 0, Webhook: 0, Prepare: 0, Finalize: 0 },
-    handlers: {
-      prepare: prepareHandler({ store, artifacts, clock, runTimeoutS: env.config.RUN_TIMEOUT_S }),
-      browserStep: options.wrapBrowserStep ? options.wrapBrowserStep(browserStep) : browserStep,
-      finalize: finalizeHandler({ store, artifacts, view }),
-      webhook: webhookHandler({ store, artifacts, view, sender, logger }),
-      publishEvent: events.putEvents,
-    },
+    wrapBrowserStep: options.wrapBrowserStep,
   });
 
   return {
