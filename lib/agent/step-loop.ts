@@ -5,7 +5,8 @@ import type { Logger } from '../log.ts';
 import type { RunRecord } from '../runs/run-record.ts';
 import type { RunStore } from '../runs/run-store.ts';
 import type { Checkpoint, Outcome } from '../workflow/checkpoint.ts';
-import type { Decision, Planner, StepRecord } from './planner.ts';
+import { maxStepsOutcome, overdueOutcome, stepRecord, withFiles } from './outcomes.ts';
+import type { Decision, Planner } from './planner.ts';
 
 /** A step is not begun with less time than this left in the invocation's budget. */
 export const MIN_STEP_MS = 15_000;
@@ -48,6 +49,8 @@ interface LoopState {
   checkpoint: Checkpoint;
   files: StoredFile[];
   stepsTaken: number;
+  /** Downloads still in flight after the last action. */
+  pending: number;
 }
 
 /**
@@ -61,6 +64,7 @@ export async function runStepLoop(input: StepLoopInput): Promise<StepLoopResult>
     checkpoint: { ...input.checkpoint, invocations: input.checkpoint.invocations + 1 },
     files: [...input.run.files],
     stepsTaken: 0,
+    pending: 0,
   };
   if (input.openUrl) await openPage(state, input.openUrl);
   for (;;) {
@@ -85,6 +89,7 @@ async function openPage(state: LoopState, url: string): Promise<void> {
 }
 
 async function pause(state: LoopState): Promise<StepLoopResult> {
+  await settlePending(state);
   state.checkpoint = await withBrowserState(state);
   await state.input.saveCheckpoint(state.checkpoint);
   state.input.logger.info('invocation budget spent', { step: state.checkpoint.step_count });
@@ -93,6 +98,7 @@ async function pause(state: LoopState): Promise<StepLoopResult> {
 }
 
 async function end(state: LoopState, outcome: Outcome): Promise<StepLoopResult> {
+  await settlePending(state);
   state.checkpoint = { ...(await withBrowserState(state)), outcome };
   await state.input.saveCheckpoint(state.checkpoint);
   state.input.logger.info('run loop ended', {
@@ -101,6 +107,17 @@ async function end(state: LoopState, outcome: Outcome): Promise<StepLoopResult> 
   });
 
   return { checkpoint: state.checkpoint, done: true };
+}
+
+/** Downloads in flight finish (and are stored) before the browser closes. */
+async function settlePending(state: LoopState): Promise<void> {
+  if (state.pending === 0) return;
+  const errors: RunError[] = [];
+  const settled = await state.input.session.settle(actionTimeoutMs(state));
+  await recordFiles(state, settled, state.checkpoint.step_count, errors);
+  errors.push(...settled.errors.map((error) => ({ ...error, step: state.checkpoint.step_count })));
+  await state.input.store.appendErrors(state.input.run.run_id, errors);
+  state.pending = settled.pendingDownloads;
 }
 
 async function withBrowserState(state: LoopState): Promise<Checkpoint> {
@@ -127,8 +144,11 @@ async function checkBeforeStep(state: LoopState): Promise<Outcome | 'pause' | nu
     };
   }
   const now = input.clock();
-  if (now >= input.runDeadline) return timedOut(state);
-  if (checkpoint.step_count >= run.request.max_steps_per_run) return maxStepsReached(state);
+  if (now >= input.runDeadline) {
+    return overdueOutcome(checkpoint, state.files, input.runTimeoutS);
+  }
+  if (checkpoint.step_count >= run.request.max_steps_per_run)
+    return maxStepsOutcome(checkpoint, state.files);
   const capped = state.stepsTaken >= (input.maxStepsThisInvocation ?? Number.POSITIVE_INFINITY);
   if (capped || now + MIN_STEP_MS > input.deadline) return 'pause';
   if (run.status !== 'running') {
@@ -136,44 +156,6 @@ async function checkBeforeStep(state: LoopState): Promise<Outcome | 'pause' | nu
   }
 
   return null;
-}
-
-function lastSeen(checkpoint: Checkpoint): string {
-  if (!checkpoint.url) return 'no page was open';
-  return checkpoint.title ? `"${checkpoint.title}" (${checkpoint.url})` : checkpoint.url;
-}
-
-function timedOut(state: LoopState): Outcome {
-  return overdueOutcome(state.checkpoint, state.files, state.input.runTimeoutS);
-}
-
-/** The outcome of a run that reached its time limit (RUN_TIMEOUT_S). */
-export function overdueOutcome(
-  checkpoint: Checkpoint,
-  files: StoredFile[],
-  runTimeoutS: number,
-): Outcome {
-  const reason =
-    `The run exceeded its time limit of ${runTimeoutS} s after ` +
-    `${checkpoint.step_count} steps; the last page was ${lastSeen(checkpoint)}.`;
-
-  return { status: 'timed_out', summary: withFiles(reason, files), failure_reason: reason };
-}
-
-function maxStepsReached(state: LoopState): Outcome {
-  const { checkpoint } = state;
-  const reason =
-    `Reached max_steps_per_run (${checkpoint.step_count}) before the goal was met; ` +
-    `the last page was ${lastSeen(checkpoint)}. Raise max_steps_per_run or make the goal more specific.`;
-
-  return { status: 'failed', summary: withFiles(reason, state.files), failure_reason: reason };
-}
-
-function withFiles(sentence: string, files: StoredFile[]): string {
-  if (files.length === 0) return `${sentence} No file was stored.`;
-  const names = files.map((file) => file.filename).join(', ');
-
-  return `${sentence} Stored ${files.length} file${files.length === 1 ? '' : 's'}: ${names}.`;
 }
 
 /** One step: observe, plan, act, screenshot, record. Returns the outcome when the run ends. */
@@ -216,6 +198,7 @@ async function actAll(
 ): Promise<null> {
   for (const action of actions) {
     const result = await state.input.session.act(action, actionTimeoutMs(state));
+    state.pending = result.pendingDownloads;
     const stored = await recordFiles(state, result, step, errors);
     errors.push(...result.errors.map((error) => ({ ...error, step })));
     state.checkpoint = {
@@ -235,28 +218,6 @@ function actionTimeoutMs(state: LoopState): number {
   const left = input.deadline - input.clock() - ACTION_MARGIN_MS;
 
   return Math.max(1000, Math.min(cap, left));
-}
-
-function stepRecord(
-  step: number,
-  action: Action,
-  observation: Observation,
-  result: ActionResult,
-  stored: string[],
-): StepRecord {
-  const elementId = 'element' in action ? action.element : undefined;
-  const element = observation.elements.find((candidate) => candidate.id === elementId);
-
-  return {
-    step,
-    url: observation.url,
-    action: action.kind === 'fill' && action.secret ? { ...action, value: '***' } : action,
-    elementText: element ? element.text || element.name : null,
-    elementHref: element?.href ?? null,
-    ok: result.ok,
-    files: stored,
-    error: result.errors[0]?.message ?? null,
-  };
 }
 
 /** Records the files an action stored; the same bytes are recorded (and kept) once per run. */
@@ -299,6 +260,7 @@ async function concludeWith(
   }
   const settled = await state.input.session.settle(actionTimeoutMs(state));
   await recordFiles(state, settled, step, errors);
+  state.pending = settled.pendingDownloads;
   if (state.files.length === 0) {
     const reason = `The planner reported the goal met, but no file was stored: ${decision.summary}`;
     return { status: 'failed', summary: reason, failure_reason: reason };

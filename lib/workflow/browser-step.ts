@@ -1,5 +1,6 @@
+import { overdueOutcome } from '../agent/outcomes.ts';
 import type { Planner } from '../agent/planner.ts';
-import { overdueOutcome, runStepLoop } from '../agent/step-loop.ts';
+import { runStepLoop } from '../agent/step-loop.ts';
 import type { BrowserSession, SessionOptions } from '../browser/types.ts';
 import type { Config } from '../config.ts';
 import { isTerminal } from '../contracts/run.ts';

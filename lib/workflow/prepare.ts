@@ -1,4 +1,4 @@
-import { overdueOutcome } from '../agent/step-loop.ts';
+import { overdueOutcome } from '../agent/outcomes.ts';
 import { isTerminal } from '../contracts/run.ts';
 import { RunNotFoundError } from '../errors.ts';
 import type { ArtifactStore } from '../files/artifact-store.ts';
