@@ -30,6 +30,8 @@ export interface BrowserStepDeps {
   config: Pick<Config, 'RUN_TIMEOUT_S' | 'PROXY_URLS' | 'BROWSER_STEP_BUDGET_S'>;
   /** Caps the steps of one invocation, so a run checkpoints and resumes more often. */
   maxStepsPerInvocation?: number;
+  /** The one-time code source of a run (section 6 of the contract), for 2FA fields. */
+  oneTimeCodes?: (run: RunRecord) => () => Promise<string | null>;
 }
 
 /** When the run's time limit ends (epoch ms): RUN_TIMEOUT_S after its execution started. */
@@ -137,6 +139,7 @@ async function stepWithSession(
       saveCheckpoint: (next) => saveCheckpoint(deps.artifacts, next),
       openUrl: checkpoint.url ?? run.request.url,
       maxStepsThisInvocation: deps.maxStepsPerInvocation,
+      oneTimeCode: deps.oneTimeCodes?.(run),
     });
     return { done: result.done, step_count: result.checkpoint.step_count };
   } finally {
