@@ -86,12 +86,83 @@ export class BrowserLaunchError extends RetrieverError {
   }
 }
 
+/** One problem with a request, in the shape FastAPI clients parse: where, what, and its kind. */
+export interface ValidationProblem {
+  loc: (string | number)[];
+  msg: string;
+  type: string;
+}
+
+/** A request that does not match its schema (HTTP 422); `problems` has one entry per problem. */
+export class RequestValidationError extends RetrieverError {
+  readonly problems: ValidationProblem[];
+
+  constructor(problems: ValidationProblem[]) {
+    super('validation_failed', problems.map((problem) => problem.msg).join('; '));
+    this.name = 'RequestValidationError';
+    this.problems = problems;
+  }
+}
+
+/** A paging cursor that this API did not hand to this owner. */
+export class InvalidCursorError extends RetrieverError {
+  constructor() {
+    super('invalid_cursor', 'cursor is not a cursor this API returned for these runs');
+    this.name = 'InvalidCursorError';
+  }
+}
+
+/** A request body over the size limit (HTTP 413). */
+export class PayloadTooLargeError extends RetrieverError {
+  constructor(limitBytes: number) {
+    super('payload_too_large', `Request body is larger than ${limitBytes} bytes`);
+    this.name = 'PayloadTooLargeError';
+  }
+}
+
+/** A request body that is not JSON (HTTP 415). */
+export class UnsupportedMediaTypeError extends RetrieverError {
+  constructor(contentType: string | undefined) {
+    const received = contentType ? `"${contentType.slice(0, 100)}"` : 'none';
+    super(
+      'unsupported_media_type',
+      `Request body must be JSON with Content-Type application/json (received ${received})`,
+    );
+    this.name = 'UnsupportedMediaTypeError';
+  }
+}
+
+/** A path this API does not serve (HTTP 404). */
+export class RouteNotFoundError extends RetrieverError {
+  constructor() {
+    super('not_found', 'Not Found');
+    this.name = 'RouteNotFoundError';
+  }
+}
+
+/** A path served with other methods (HTTP 405). */
+export class MethodNotAllowedError extends RetrieverError {
+  readonly allowed: string[];
+
+  constructor(allowed: string[]) {
+    super('method_not_allowed', 'Method Not Allowed');
+    this.name = 'MethodNotAllowedError';
+    this.allowed = allowed;
+  }
+}
+
 const HTTP_STATUS: Record<string, number> = {
   BadRequestError: 400,
   AuthError: 403,
   RunNotFoundError: 404,
   ConflictError: 409,
   BlockedAddressError: 400,
+  RequestValidationError: 422,
+  InvalidCursorError: 422,
+  PayloadTooLargeError: 413,
+  UnsupportedMediaTypeError: 415,
+  RouteNotFoundError: 404,
+  MethodNotAllowedError: 405,
 };
 
 /** The HTTP status for an error raised while serving a request; anything unknown is a 500. */
