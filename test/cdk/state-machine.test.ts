@@ -1,7 +1,14 @@
 import { Duration } from 'aws-cdk-lib';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
+import { StateMachine } from 'aws-local-stepfunctions';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { buildDefinition } from '../../lib/workflow/definition.ts';
 import { buildStack, functionNamed, resourcesOfType } from './support.ts';
+
+interface State {
+  Type: string;
+  Resource?: string;
+}
 
 let template: Template;
 
@@ -72,6 +79,39 @@ describe('run state machine', () => {
         ]),
       },
     });
+  });
+
+  it("deploys lib/workflow's definition, filled with this deployment's functions and bus", () => {
+    const real = buildStack({}, { definition: buildDefinition }).template;
+    const arnOf = (name: string) => `<${functionNamed(real, name).logicalId}.Arn>`;
+    const expected = buildDefinition({
+      prepareArn: arnOf('Prepare'),
+      browserStepArn: arnOf('BrowserStep'),
+      finalizeArn: arnOf('Finalize'),
+      webhookArn: arnOf('Webhook'),
+      eventBusName: 'default',
+      timeoutSeconds: 1800,
+    });
+
+    expect(JSON.parse(definitionText(real))).toEqual(expected);
+  });
+
+  it('deploys a document that is valid Amazon States Language once its references resolve', () => {
+    const real = buildStack({}, { definition: buildDefinition }).template;
+    const resolved = definitionText(real).replace(
+      /<([A-Za-z0-9]+)\.Arn>/g,
+      'arn:aws:lambda:us-east-1:123456789012:function:$1',
+    );
+    const tasks = Object.values(JSON.parse(resolved).States as Record<string, State>).filter(
+      (state) => state.Type === 'Task',
+    );
+
+    expect(() => new StateMachine(JSON.parse(resolved))).not.toThrow();
+    for (const task of tasks) {
+      expect(task.Resource).toMatch(
+        /^arn:aws:(lambda:us-east-1:123456789012:function:Retriever\w+Function[0-9A-F]{8}|states:::events:putEvents)$/,
+      );
+    }
   });
 
   it('hands the run time limit to the definition', () => {
