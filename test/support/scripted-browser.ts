@@ -44,11 +44,12 @@ function observation(): Observation {
     tabs: [],
     dialogs: [],
     truncated: false,
+    printRequested: false,
   };
 }
 
 function idle(url = PAGE_URL): ActionResult {
-  return { ok: true, files: [], pendingDownloads: 0, errors: [], url };
+  return { ok: true, files: [], pendingDownloads: 0, errors: [], url, abandonedUrls: [] };
 }
 
 /** A session on one page whose link stores `invoice.pdf` in the artifacts bucket. */
@@ -93,7 +94,7 @@ export function scriptedSessionFactory(artifacts: ArtifactStore) {
       settle: async () => idle(),
       screenshot: async () => Buffer.from('png'),
       storageState: async () => ({ cookies: [], origins: [] }),
-      close: async () => undefined,
+      close: async () => ({ traceKey: null }),
     };
   };
 }
