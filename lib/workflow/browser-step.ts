@@ -64,6 +64,7 @@ function sessionOptions(
     extraHttpHeaders: request.extra_http_headers,
     headersOrigin: request.url ? new URL(request.url).origin : null,
     browserAddress: request.browser_address,
+    startUrl: request.url,
     proxyUrl: proxyUrlOf(run, deps.config.PROXY_URLS),
     existingFiles: run.files,
     storageState: checkpoint.storage_state,
