@@ -13,8 +13,8 @@ import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import contentDisposition from 'content-disposition';
 import type { ArtifactStore, PutResult } from './artifact-store.ts';
 
-/** Parts of 16 MiB, two in flight: about 32 MiB of memory per upload, whatever the file size. */
-const PART_SIZE_BYTES = 16 * 1024 * 1024;
+/** Parts of 8 MiB (up to 78 GiB per object), two in flight: about 16 MiB of part buffers per upload. */
+const PART_SIZE_BYTES = 8 * 1024 * 1024;
 const QUEUE_SIZE = 2;
 
 function sha256Tap(): { tap: Transform; digest: () => { checksum: string; size: number } } {

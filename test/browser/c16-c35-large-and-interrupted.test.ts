@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { C16_SCALE, startC16Site } from '../fixtures/cases/c16.ts';
 import { startC35Site } from '../fixtures/cases/c35.ts';
 import { type BrowserHarness, startBrowserHarness } from '../support/browser-harness.ts';
-import { clickByText, expectExactFiles } from '../support/case-assertions.ts';
+import { clickByText, expectExactFiles, followAbandoned } from '../support/case-assertions.ts';
 import { workDirEntries } from '../support/work-dir.ts';
 
 const LONG_MS = C16_SCALE.delayMs + 240_000;
@@ -51,11 +51,13 @@ describe('C35: downloads cut short', () => {
     await session.open(site.startUrl);
 
     const result = await clickByText(session, 'Download archive.7z', { timeoutMs: LONG_MS });
+    const errors = await followAbandoned(session, result);
     const settled = await session.settle(LONG_MS);
     await session.close();
 
-    expect([...result.errors, ...settled.errors]).toEqual([]);
+    expect([...errors, ...settled.errors]).toEqual([]);
     expectExactFiles(await harness.files(runId), site.expected);
+    expect(site.sites.app.count('GET', '/big/archive.7z')).toBeLessThanOrEqual(2);
     expect(workDirEntries(harness.config.workDir)).toEqual([]);
     await site.close();
   });

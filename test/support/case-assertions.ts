@@ -1,5 +1,10 @@
 import { expect } from 'vitest';
-import type { BrowserSession, Observation, PageElement } from '../../lib/browser/types.ts';
+import type {
+  ActionResult,
+  BrowserSession,
+  Observation,
+  PageElement,
+} from '../../lib/browser/types.ts';
 import type { ExpectedFile } from '../fixtures/cases/case-site.ts';
 import type { FetchedFile } from './browser-harness.ts';
 
@@ -38,4 +43,18 @@ export async function clickByText(
     { kind: 'click', element: el.id, expectDownload: options.expectDownload },
     options.timeoutMs ?? 60_000,
   );
+}
+
+/**
+ * What a planner does with navigations the page cancelled (abandonedUrls): opens each one. On a
+ * loaded machine a site's own race (a popup closing, a page moving on) can cancel a download
+ * before it starts; the session reports it and this recovers it.
+ */
+export async function followAbandoned(session: BrowserSession, result: ActionResult) {
+  const errors = [...result.errors];
+  for (const url of result.abandonedUrls) {
+    const opened = await session.act({ kind: 'navigate', url }, 60_000);
+    errors.push(...opened.errors);
+  }
+  return errors;
 }
