@@ -1,19 +1,12 @@
-import fs from 'node:fs';
 import type { Download, Page } from 'playwright-core';
 import type { LocalFile, RunFiles } from '../files/run-files.ts';
 import type { Logger } from '../log.ts';
+import { awaitDownload, INTERRUPTED, precheckDownload } from './download-completion.ts';
 import { claimGrowingFile, INCOMPLETE, storeWhileArriving, WRONG_FILE } from './download-stream.ts';
 import type { DownloadHints, ResponseLog } from './response-log.ts';
 import type { ActionResult, CapturedFile } from './types.ts';
 
 type RunErrorEntry = ActionResult['errors'][number];
-
-/** The outcome of a download the network cut short (not one the service stopped). */
-const INTERRUPTED = 'the transfer was interrupted';
-
-/** Free space kept on the work disk while a download grows; below it the download is stopped. */
-const MIN_FREE_BYTES = 16 * 1024 * 1024;
-const DISK_POLL_MS = 250;
 
 export interface DownloadCaptureOptions {
   files: RunFiles;
@@ -40,12 +33,6 @@ function isInsecureFromSecure(url: string, page: Page): boolean {
   const opener = page.url() === 'about:blank' ? '' : page.url();
 
   return opener.startsWith('https:');
-}
-
-async function freeBytes(dir: string): Promise<number> {
-  const stats = await fs.promises.statfs(dir);
-
-  return stats.bavail * stats.bsize;
 }
 
 /**
@@ -201,7 +188,10 @@ export class DownloadCapture {
       return refuse(`${name} was blocked: insecure download from a secure page`);
     }
     const announced = facts?.contentLength ?? null;
-    const early = announced !== null ? await this.#precheck(announced) : null;
+    const early =
+      announced !== null
+        ? await precheckDownload(this.#options.files, this.#options.downloadsDir, announced)
+        : null;
     if (early) {
       await download.cancel();
       return refuse(`${name} was not downloaded: ${early}`);
@@ -221,7 +211,7 @@ export class DownloadCapture {
         suggestedName: name,
       },
     };
-    const completion = this.#awaitCompletion(download);
+    const completion = awaitDownload(download, this.#options);
     const streamed = await this.#storeWhileArriving(download, completion, file, expectedSize);
     const outcome = await completion;
     const cut = outcome === INTERRUPTED || streamed?.rejected?.endsWith(INCOMPLETE) === true;
@@ -265,47 +255,6 @@ export class DownloadCapture {
       return stored;
     } finally {
       await claimed.handle.close().catch(() => undefined);
-    }
-  }
-
-  async #precheck(announced: number): Promise<string | null> {
-    const limit = this.#options.files.limitProblem(announced);
-    if (limit) return limit;
-    const free = await freeBytes(this.#options.downloadsDir);
-    if (free - announced < MIN_FREE_BYTES) {
-      return `insufficient disk space (${announced} bytes announced, ${free} bytes free)`;
-    }
-
-    return null;
-  }
-
-  /** Null when the download completed; otherwise why it did not. */
-  async #awaitCompletion(download: Download): Promise<string | null> {
-    const { downloadTimeoutMs, deadline, downloadsDir } = this.#options;
-    const waitMs = Math.max(0, Math.min(downloadTimeoutMs, deadline - Date.now()));
-    let stopped: string | null = null;
-    const stop = (reason: string) => {
-      stopped ??= reason;
-      download.cancel().catch(() => undefined);
-    };
-    const timer = setTimeout(
-      () => stop(`it did not finish within ${Math.round(waitMs / 1000)} s`),
-      waitMs,
-    );
-    const disk = setInterval(() => {
-      freeBytes(downloadsDir)
-        .then((free) => {
-          if (free < MIN_FREE_BYTES) stop('insufficient disk space on the work disk');
-        })
-        .catch(() => undefined);
-    }, DISK_POLL_MS);
-    try {
-      const failure = await download.failure();
-      if (stopped) return stopped;
-      return failure ? INTERRUPTED : null;
-    } finally {
-      clearTimeout(timer);
-      clearInterval(disk);
     }
   }
 }
