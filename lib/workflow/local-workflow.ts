@@ -3,7 +3,6 @@ import { createHandler as finalizeHandler } from '../../functions/finalize/handl
 import { createHandler as prepareHandler } from '../../functions/prepare/handler.ts';
 import { createHandler as webhookHandler } from '../../functions/webhook/handler.ts';
 import type { Planner } from '../agent/planner.ts';
-import type { BrowserSession, SessionOptions } from '../browser/types.ts';
 import type { Config } from '../config.ts';
 import type { ArtifactStore } from '../files/artifact-store.ts';
 import type { Logger } from '../log.ts';
@@ -12,6 +11,7 @@ import type { StandardWebhookSender } from '../notify/webhook.ts';
 import type { RunRecord } from '../runs/run-record.ts';
 import type { RunStore } from '../runs/run-store.ts';
 import type { RunViewDeps } from '../runs/run-view.ts';
+import type { BrowserStepDeps } from './browser-step.ts';
 import { buildDefinition } from './definition.ts';
 import { LocalRunner } from './local-runner.ts';
 
@@ -24,7 +24,7 @@ export interface LocalWorkflowOptions {
   logger: Logger;
   view: Omit<RunViewDeps, 'artifacts'>;
   sender: Pick<StandardWebhookSender, 'send'>;
-  openSession: (options: SessionOptions) => Promise<BrowserSession>;
+  openSession: BrowserStepDeps['openSession'];
   createPlanner: (run: RunRecord) => Planner;
   /** @default the definition the stack deploys, with local function names */
   definition?: Record<string, unknown>;

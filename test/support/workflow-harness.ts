@@ -1,5 +1,5 @@
 import type { Planner } from '../../lib/agent/planner.ts';
-import type { BrowserSession, SessionOptions } from '../../lib/browser/types.ts';
+import { openBrowserSession } from '../../lib/browser/index.ts';
 import type { TaskRequestInput } from '../../lib/contracts/request.ts';
 import { S3ArtifactStore } from '../../lib/files/s3-artifact-store.ts';
 import { createLogger } from '../../lib/log.ts';
@@ -8,6 +8,7 @@ import { createFetchPost } from '../../lib/notify/post.ts';
 import { generateWebhookSecret, StandardWebhookSender } from '../../lib/notify/webhook.ts';
 import type { RunRecord } from '../../lib/runs/run-record.ts';
 import { DynamoRunStore } from '../../lib/runs/run-store.ts';
+import type { BrowserStepDeps } from '../../lib/workflow/browser-step.ts';
 import { buildDefinition } from '../../lib/workflow/definition.ts';
 import type { LocalRunner } from '../../lib/workflow/local-runner.ts';
 import { createLocalWorkflow } from '../../lib/workflow/local-workflow.ts';
@@ -29,8 +30,11 @@ export function testDefinition(timeoutSeconds = 1800, graceSeconds?: number) {
   });
 }
 
+type OpenSession = BrowserStepDeps['openSession'];
+
 export interface HarnessOptions {
-  openSession: (options: SessionOptions) => Promise<BrowserSession>;
+  /** @default a real Chromium session on the embedded S3 */
+  openSession?: (real: OpenSession) => OpenSession;
   createPlanner: (run: RunRecord) => Planner;
   definition?: Record<string, unknown>;
   clock?: () => number;
@@ -69,6 +73,8 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     post: createFetchPost(env.config),
     timeoutMs: options.webhookTimeoutMs,
   });
+  const realSession: OpenSession = (session, recordFile) =>
+    openBrowserSession(session, { artifacts, recordFile, config: env.config, logger });
   const { runner, events } = createLocalWorkflow({
     config: env.config,
     store,
@@ -76,7 +82,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     logger,
     view,
     sender,
-    openSession: options.openSession,
+    openSession: options.openSession ? options.openSession(realSession) : realSession,
     createPlanner: options.createPlanner,
     definition: options.definition ?? testDefinition(env.config.RUN_TIMEOUT_S),
     clock,
