@@ -54,11 +54,14 @@ export class ConflictError extends RetrieverError {
 /** A blocked destination under the network rules. */
 export class BlockedAddressError extends RetrieverError {
   readonly host: string;
+  /** Why, for example `127.0.0.1 is a loopback address`. */
+  readonly reason: string;
 
   constructor(host: string, reason: string) {
     super('blocked_address', `Blocked by the network rules: ${host} (${reason})`);
     this.name = 'BlockedAddressError';
     this.host = host;
+    this.reason = reason;
   }
 }
 
