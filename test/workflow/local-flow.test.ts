@@ -1,23 +1,21 @@
 import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createCodePlanner } from '../../lib/agent/code-planner.ts';
 import type { Planner } from '../../lib/agent/planner.ts';
 import type { TaskRequestInput } from '../../lib/contracts/request.ts';
 import { loadCheckpoint } from '../../lib/workflow/checkpoint.ts';
 import { INVOICE, startBillingPortal } from '../fixtures/billing-portal.ts';
 import { sha256 } from '../fixtures/bytes.ts';
 import type { Site } from '../fixtures/site.ts';
-import { pathPlanner } from '../support/scripted-planner.ts';
+import { synthesizedDefinition } from '../support/synthesized-definition.ts';
 import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver.ts';
-import {
-  type Harness,
-  type HarnessOptions,
-  startHarness,
-  testDefinition,
-} from '../support/workflow-harness.ts';
+import { type Harness, type HarnessOptions, startHarness } from '../support/workflow-harness.ts';
 
 let portal: Site;
+let deployed: Record<string, unknown>;
 beforeAll(async () => {
   portal = await startBillingPortal();
+  deployed = synthesizedDefinition(1800);
 });
 afterAll(() => portal.close());
 
@@ -27,7 +25,11 @@ afterEach(async () => {
 });
 
 async function harness(options: Partial<HarnessOptions> = {}) {
-  const started = await startHarness({ createPlanner: pathPlanner(), ...options });
+  const started = await startHarness({
+    createPlanner: () => createCodePlanner(),
+    definition: deployed,
+    ...options,
+  });
   closers.push(started.close);
   return started;
 }
@@ -54,7 +56,7 @@ async function storedDownloads(h: Harness, runId: string) {
 /** Wraps the stand-in planner, running `before` ahead of each decision. */
 function plannerWith(
   before: (historyLength: number) => Promise<void> | void,
-  base = pathPlanner()(),
+  base = createCodePlanner(),
 ) {
   return (): Planner => ({
     name: base.name,
@@ -196,7 +198,7 @@ describe('the run state machine, run locally with Chromium', () => {
       },
       // The resumed invocation downloads the same invoice again before it is done.
       createPlanner: () => {
-        const base = pathPlanner()();
+        const base = createCodePlanner();
         return {
           name: base.name,
           decide: (input) =>
@@ -234,7 +236,8 @@ describe('the run state machine, run locally with Chromium', () => {
       release = resolve;
     });
     const h = await harness({
-      definition: testDefinition(1, 1),
+      // The deployed definition with its backstop brought down to 2 s.
+      definition: { ...deployed, TimeoutSeconds: 2 },
       wrapBrowserStep: () => async () => {
         await hung;
         return { done: false, step_count: 0 };
