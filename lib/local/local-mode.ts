@@ -7,7 +7,9 @@ import type { Config } from '../config.ts';
 import { S3ArtifactStore } from '../files/s3-artifact-store.ts';
 import { type ApiDeps, apiSettingsOf } from '../http/api-deps.ts';
 import { createLogger, type Logger } from '../log.ts';
-import { SignedWebhookSender } from '../notify/signed-webhook-sender.ts';
+import { createAddressPolicyFromConfig } from '../net/address-policy.ts';
+import { createSafePost } from '../notify/post.ts';
+import { StandardWebhookSender } from '../notify/webhook.ts';
 import type { WebhookSender } from '../notify/webhook-sender.ts';
 import { DynamoCodeStore } from '../otp/code-store.ts';
 import { DynamoKeyStore, type KeyStore } from '../runs/key-store.ts';
@@ -131,7 +133,12 @@ export async function startLocalMode(options: LocalModeOptions): Promise<LocalMo
     codes: new DynamoCodeStore(clients.dynamodb, config.CODES_TABLE),
     artifacts: new S3ArtifactStore(clients.s3, config.ARTIFACTS_BUCKET),
     starter: options.createStarter?.({ runs, config }) ?? new QueueOnlyRunStarter(runs),
-    webhooks: options.webhooks ?? new SignedWebhookSender(localWebhookSecret(config)),
+    webhooks:
+      options.webhooks ??
+      new StandardWebhookSender({
+        secret: localWebhookSecret(config),
+        post: createSafePost(createAddressPolicyFromConfig(config)),
+      }),
     logger,
     clock: () => new Date(),
     settings: apiSettingsOf(config),

@@ -59,7 +59,7 @@ export async function recordWebhookFailure(
   runId: string,
   error: StateError,
 ): Promise<{ recorded: true }> {
-  const reason = `Webhook delivery failed: ${messageOf(error)}`;
+  const reason = messageOf(error);
   await deps.store.update(runId, { webhook_failure_reason: reason });
   await deps.store.appendErrors(runId, [{ code: 'webhook_failed', message: reason, step: null }]);
   deps.logger.error('webhook not delivered', { run_id: runId, error_name: error.Error });

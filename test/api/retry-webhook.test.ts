@@ -85,11 +85,11 @@ describe('POST /v1/runs/{run_id}/retry_webhook', () => {
     const { json } = await api.call('POST', `/v1/runs/${runId}/retry_webhook`);
     const read = await api.call('GET', `/v1/runs/${runId}`);
 
-    expect(json.webhook_failure_reason).toBe('The webhook answered HTTP 500');
-    expect(read.json.webhook_failure_reason).toBe('The webhook answered HTTP 500');
+    expect(json.webhook_failure_reason).toBe('The webhook endpoint answered HTTP 500');
+    expect(read.json.webhook_failure_reason).toBe('The webhook endpoint answered HTTP 500');
     expect(read.json.errors).toContainEqual({
       code: 'webhook_failed',
-      message: 'The webhook answered HTTP 500',
+      message: 'The webhook endpoint answered HTTP 500',
       step: null,
     });
     expect(read.json.status).toBe('canceled');

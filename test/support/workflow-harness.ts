@@ -3,8 +3,9 @@ import { openBrowserSession } from '../../lib/browser/index.ts';
 import type { TaskRequestInput } from '../../lib/contracts/request.ts';
 import { S3ArtifactStore } from '../../lib/files/s3-artifact-store.ts';
 import { createLogger } from '../../lib/log.ts';
+import { type AddressPolicyOptions, createAddressPolicy } from '../../lib/net/address-policy.ts';
 import type { LocalEventBus } from '../../lib/notify/events.ts';
-import { createFetchPost } from '../../lib/notify/post.ts';
+import { createSafePost } from '../../lib/notify/post.ts';
 import { generateWebhookSecret, StandardWebhookSender } from '../../lib/notify/webhook.ts';
 import type { RunRecord } from '../../lib/runs/run-record.ts';
 import { DynamoRunStore } from '../../lib/runs/run-store.ts';
@@ -44,6 +45,8 @@ export interface HarnessOptions {
     handler: (event: unknown) => Promise<unknown>,
   ) => (event: unknown) => Promise<unknown>;
   env?: Record<string, string>;
+  /** The network rules webhooks are sent under. @default loopback allowed */
+  webhookPolicy?: AddressPolicyOptions;
   webhookTimeoutMs?: number;
 }
 
@@ -70,7 +73,9 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
   const secret = generateWebhookSecret();
   const sender = new StandardWebhookSender({
     secret,
-    post: createFetchPost(env.config),
+    post: createSafePost(
+      createAddressPolicy(options.webhookPolicy ?? { allowLoopback: true, allowedHosts: [] }),
+    ),
     timeoutMs: options.webhookTimeoutMs,
   });
   const realSession: OpenSession = (session, recordFile) =>

@@ -288,15 +288,27 @@ describe('webhook delivery', () => {
     expect(endpoint.deliveries).toHaveLength(6);
     const run = await h.store.get(record.run_id);
     expect(run?.status).toBe('completed');
-    expect(run?.webhook_failure_reason).toBe(
-      'Webhook delivery failed: The webhook endpoint answered HTTP 500',
-    );
+    expect(run?.webhook_failure_reason).toBe('The webhook endpoint answered HTTP 500');
     expect(run?.errors).toContainEqual({
       code: 'webhook_failed',
       message: run?.webhook_failure_reason,
       step: null,
     });
     expect(h.events.events.map((event) => event.detail.status)).toEqual(['completed']);
+  }, 90_000);
+
+  it('refuses a webhook URL the network rules block, without sending anything', async () => {
+    const h = await harness({ webhookPolicy: { allowLoopback: false, allowedHosts: [] } });
+    const endpoint = await receiver(h);
+
+    const record = await h.start({ ...short(), webhook_url: endpoint.url });
+    await h.runner.idle();
+
+    expect(endpoint.deliveries).toHaveLength(0);
+    const run = await h.store.get(record.run_id);
+    expect(run?.status).toBe('completed');
+    expect(run?.webhook_failure_reason).toContain('The webhook URL is refused');
+    expect(run?.webhook_failure_reason).toContain('127.0.0.1');
   }, 90_000);
 
   it('delivers again through the webhook state, to a new URL, and clears the kept failure', async () => {
