@@ -1,14 +1,18 @@
 import type { Planner } from '../../lib/agent/planner.ts';
-import { openBrowserSession } from '../../lib/browser/index.ts';
 import type { TaskRequestInput } from '../../lib/contracts/request.ts';
 import { S3ArtifactStore } from '../../lib/files/s3-artifact-store.ts';
 import { createLogger } from '../../lib/log.ts';
-import { type AddressPolicyOptions, createAddressPolicy } from '../../lib/net/address-policy.ts';
+import {
+  type AddressPolicyOptions,
+  createAddressPolicy,
+  createAddressPolicyFromConfig,
+} from '../../lib/net/address-policy.ts';
 import type { LocalEventBus } from '../../lib/notify/events.ts';
 import { createSafePost } from '../../lib/notify/post.ts';
 import { generateWebhookSecret, StandardWebhookSender } from '../../lib/notify/webhook.ts';
 import type { RunRecord } from '../../lib/runs/run-record.ts';
 import { DynamoRunStore } from '../../lib/runs/run-store.ts';
+import { createSessionOpener } from '../../lib/workflow/browser-sessions.ts';
 import type { BrowserStepDeps } from '../../lib/workflow/browser-step.ts';
 import { buildDefinition } from '../../lib/workflow/definition.ts';
 import type { LocalRunner } from '../../lib/workflow/local-runner.ts';
@@ -78,8 +82,12 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     ),
     timeoutMs: options.webhookTimeoutMs,
   });
-  const realSession: OpenSession = (session, recordFile) =>
-    openBrowserSession(session, { artifacts, recordFile, config: env.config, logger });
+  const realSession: OpenSession = createSessionOpener({
+    artifacts,
+    config: env.config,
+    logger,
+    policy: createAddressPolicyFromConfig(env.config),
+  });
   const { runner, events } = createLocalWorkflow({
     config: env.config,
     store,

@@ -230,6 +230,18 @@ describe('the run state machine, run locally with Chromium', () => {
     ]);
   }, 120_000);
 
+  it('fails a run whose start URL the network rules refuse, naming the host', async () => {
+    const h = await harness();
+
+    const record = await h.start(goal({ url: 'http://169.254.169.254/latest/meta-data/' }));
+    await h.runner.idle();
+
+    const run = await h.store.get(record.run_id);
+    expect(run?.status).toBe('failed');
+    expect(run?.failure_reason).toContain('Blocked by the network rules: 169.254.169.254');
+    expect(run?.step_count).toBe(0);
+  }, 60_000);
+
   it('marks the run timed_out when the execution itself times out (the backstop)', async () => {
     let release!: () => void;
     const hung = new Promise<void>((resolve) => {
