@@ -4,13 +4,13 @@ import type { Logger } from '../log.ts';
 import type { RunStore } from '../runs/run-store.ts';
 import { type RunViewDeps, toRunView } from '../runs/run-view.ts';
 import { messageOf, type StateError, type WebhookTarget } from '../workflow/payloads.ts';
-import type { StandardWebhookSender } from './webhook.ts';
+import type { WebhookSender } from './webhook-sender.ts';
 
 export interface DeliverDeps {
   store: RunStore;
   artifacts: Pick<ArtifactStore, 'signedUrl'>;
   view: Omit<RunViewDeps, 'artifacts'>;
-  sender: Pick<StandardWebhookSender, 'send'>;
+  sender: WebhookSender;
   logger: Logger;
 }
 

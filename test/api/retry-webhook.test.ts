@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type LocalApi, startLocalApi, VALID_TASK } from '../support/local-api.ts';
+import { type LocalApi, QUEUE_ONLY, startLocalApi, VALID_TASK } from '../support/local-api.ts';
 
 const SECRET = `whsec_${Buffer.from('a test secret of thirty-two byte').toString('base64')}`;
 
@@ -18,7 +18,7 @@ let answerWith = 204;
 const deliveries: Delivery[] = [];
 
 beforeAll(async () => {
-  api = await startLocalApi({ WEBHOOK_SECRET: SECRET });
+  api = await startLocalApi({ WEBHOOK_SECRET: SECRET }, QUEUE_ONLY);
   receiver = createServer((request, response) => {
     let body = '';
     request.on('data', (chunk) => {
