@@ -7,12 +7,15 @@ import type { Config } from '../config.ts';
 import { S3ArtifactStore } from '../files/s3-artifact-store.ts';
 import { type ApiDeps, apiSettingsOf } from '../http/api-deps.ts';
 import { createLogger, type Logger } from '../log.ts';
-import { SignedWebhookSender } from '../notify/signed-webhook-sender.ts';
+import { createAddressPolicyFromConfig } from '../net/address-policy.ts';
+import { createSafePost } from '../notify/post.ts';
+import { StandardWebhookSender } from '../notify/webhook.ts';
 import type { WebhookSender } from '../notify/webhook-sender.ts';
 import { DynamoCodeStore } from '../otp/code-store.ts';
 import { DynamoKeyStore, type KeyStore } from '../runs/key-store.ts';
-import { QueueOnlyRunStarter, type RunStarter } from '../runs/run-starter.ts';
+import type { RunStarter } from '../runs/run-starter.ts';
 import { DynamoRunStore, type RunStore } from '../runs/run-store.ts';
+import { createLocalStarter } from '../workflow/local-starter.ts';
 import { ensureTables, startEmbeddedServices } from './embedded.ts';
 import { startLocalHttpServer } from './http-server.ts';
 
@@ -24,7 +27,7 @@ export interface LocalModeOptions {
   config: Config;
   host?: string;
   logger?: Logger;
-  /** Replaces the starter that only queues runs, for example with the local state machine. */
+  /** Replaces the local state machine runner that runs each run to its end. */
   createStarter?: (parts: { runs: RunStore; config: Config }) => RunStarter;
   webhooks?: WebhookSender;
 }
@@ -125,13 +128,23 @@ export async function startLocalMode(options: LocalModeOptions): Promise<LocalMo
   });
   const runs = new DynamoRunStore(clients.dynamodb, config.RUNS_TABLE);
   const keys = new DynamoKeyStore(clients.dynamodb, config.KEYS_TABLE);
+  const artifacts = new S3ArtifactStore(clients.s3, config.ARTIFACTS_BUCKET);
+  const webhooks =
+    options.webhooks ??
+    new StandardWebhookSender({
+      secret: localWebhookSecret(config),
+      post: createSafePost(createAddressPolicyFromConfig(config)),
+    });
+  const workflow = options.createStarter
+    ? null
+    : createLocalStarter({ runs, artifacts, config, logger, sender: webhooks });
   const deps: ApiDeps = {
     runs,
     keys,
     codes: new DynamoCodeStore(clients.dynamodb, config.CODES_TABLE),
-    artifacts: new S3ArtifactStore(clients.s3, config.ARTIFACTS_BUCKET),
-    starter: options.createStarter?.({ runs, config }) ?? new QueueOnlyRunStarter(runs),
-    webhooks: options.webhooks ?? new SignedWebhookSender(localWebhookSecret(config)),
+    artifacts,
+    starter: options.createStarter?.({ runs, config }) ?? workflow!,
+    webhooks,
     logger,
     clock: () => new Date(),
     settings: apiSettingsOf(config),
@@ -142,6 +155,8 @@ export async function startLocalMode(options: LocalModeOptions): Promise<LocalMo
     port: config.PORT,
     onError: (error) => logger.error('Local server failed a request', { error }),
   });
+  const resumed = (await workflow?.resume()) ?? [];
+  if (resumed.length > 0) logger.info('Runs resumed', { run_ids: resumed });
   fs.writeFileSync(
     endpointsFile(dataDir),
     JSON.stringify({ pid: process.pid, api: server.url, dynamodb: services.dynamodbEndpoint }),
@@ -154,6 +169,7 @@ export async function startLocalMode(options: LocalModeOptions): Promise<LocalMo
     runs,
     keys,
     async stop() {
+      workflow?.close();
       await server.close();
       fs.rmSync(endpointsFile(dataDir), { force: true });
       clients.dynamodb.destroy();

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type LocalApi, startLocalApi, VALID_TASK } from '../support/local-api.ts';
+import { type LocalApi, QUEUE_ONLY, startLocalApi, VALID_TASK } from '../support/local-api.ts';
 
 const CREATE = '/v1/run/tasks/download_files';
 let api: LocalApi;
 
 beforeAll(async () => {
-  api = await startLocalApi({ PROXY_URLS: '{"US-CA":"http://127.0.0.1:3128"}' });
+  api = await startLocalApi({ PROXY_URLS: '{"US-CA":"http://127.0.0.1:3128"}' }, QUEUE_ONLY);
 });
 afterAll(() => api.close());
 

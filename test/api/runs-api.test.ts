@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RunSchema } from '../../lib/contracts/run.ts';
-import { type LocalApi, startLocalApi, VALID_TASK } from '../support/local-api.ts';
+import { type LocalApi, QUEUE_ONLY, startLocalApi, VALID_TASK } from '../support/local-api.ts';
 
 let api: LocalApi;
 
 beforeAll(async () => {
-  api = await startLocalApi({ APP_URL_BASE: 'https://runs.example.com/' });
+  api = await startLocalApi({ APP_URL_BASE: 'https://runs.example.com/' }, QUEUE_ONLY);
 });
 afterAll(() => api.close());
 

@@ -9,6 +9,15 @@ import {
   type LocalModeOptions,
   startLocalMode,
 } from '../../lib/local/local-mode.ts';
+import { QueueOnlyRunStarter } from '../../lib/runs/run-starter.ts';
+
+/**
+ * Local-mode options for tests of the API alone: runs are queued and stay queued, instead of
+ * being run by the local state machine.
+ */
+export const QUEUE_ONLY: Omit<LocalModeOptions, 'config'> = {
+  createStarter: ({ runs }) => new QueueOnlyRunStarter(runs),
+};
 
 export interface LocalApi {
   local: LocalMode;
