@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { createHandler } from '../../functions/api/handler.ts';
-import { createAwsClients } from '../aws.ts';
+import { type AwsClients, createAwsClients } from '../aws.ts';
 import type { Config } from '../config.ts';
 import { S3ArtifactStore } from '../files/s3-artifact-store.ts';
 import { type ApiDeps, apiSettingsOf } from '../http/api-deps.ts';
@@ -13,7 +13,7 @@ import { DynamoCodeStore } from '../otp/code-store.ts';
 import { DynamoKeyStore, type KeyStore } from '../runs/key-store.ts';
 import { QueueOnlyRunStarter, type RunStarter } from '../runs/run-starter.ts';
 import { DynamoRunStore, type RunStore } from '../runs/run-store.ts';
-import { ensureTables, startEmbeddedServices } from './embedded.ts';
+import { type EmbeddedServices, ensureTables, startEmbeddedServices } from './embedded.ts';
 import { startLocalHttpServer } from './http-server.ts';
 
 /** The owner of the development key that the local mode creates. */
@@ -107,6 +107,41 @@ export async function startLocalMode(options: LocalModeOptions): Promise<LocalMo
     dataDir,
     bucket: options.config.ARTIFACTS_BUCKET,
   });
+  try {
+    return await serveApi(options, dataDir, services);
+  } catch (error) {
+    await services.close();
+    throw error;
+  }
+}
+
+/** The API's dependencies in the local mode: the real stores on the embedded services. */
+function createLocalDeps(
+  config: Config,
+  clients: AwsClients,
+  options: LocalModeOptions,
+  logger: Logger,
+): ApiDeps {
+  const runs = new DynamoRunStore(clients.dynamodb, config.RUNS_TABLE);
+
+  return {
+    runs,
+    keys: new DynamoKeyStore(clients.dynamodb, config.KEYS_TABLE),
+    codes: new DynamoCodeStore(clients.dynamodb, config.CODES_TABLE),
+    artifacts: new S3ArtifactStore(clients.s3, config.ARTIFACTS_BUCKET),
+    starter: options.createStarter?.({ runs, config }) ?? new QueueOnlyRunStarter(runs),
+    webhooks: options.webhooks ?? new SignedWebhookSender(localWebhookSecret(config)),
+    logger,
+    clock: () => new Date(),
+    settings: apiSettingsOf(config),
+  };
+}
+
+async function serveApi(
+  options: LocalModeOptions,
+  dataDir: string,
+  services: EmbeddedServices,
+): Promise<LocalMode> {
   const config: Config = Object.freeze({
     ...options.config,
     DATA_DIR: dataDir,
@@ -123,24 +158,17 @@ export async function startLocalMode(options: LocalModeOptions): Promise<LocalMo
     keys: config.KEYS_TABLE,
     codes: config.CODES_TABLE,
   });
-  const runs = new DynamoRunStore(clients.dynamodb, config.RUNS_TABLE);
-  const keys = new DynamoKeyStore(clients.dynamodb, config.KEYS_TABLE);
-  const deps: ApiDeps = {
-    runs,
-    keys,
-    codes: new DynamoCodeStore(clients.dynamodb, config.CODES_TABLE),
-    artifacts: new S3ArtifactStore(clients.s3, config.ARTIFACTS_BUCKET),
-    starter: options.createStarter?.({ runs, config }) ?? new QueueOnlyRunStarter(runs),
-    webhooks: options.webhooks ?? new SignedWebhookSender(localWebhookSecret(config)),
-    logger,
-    clock: () => new Date(),
-    settings: apiSettingsOf(config),
-  };
+  const deps = createLocalDeps(config, clients, options, logger);
+  const { runs, keys } = deps;
   const devKey = await ensureDevKey(keys, dataDir);
   const server = await startLocalHttpServer(createHandler(deps), {
     host: options.host ?? '127.0.0.1',
     port: config.PORT,
     onError: (error) => logger.error('Local server failed a request', { error }),
+  }).catch((error) => {
+    clients.dynamodb.destroy();
+    clients.s3.destroy();
+    throw error;
   });
   fs.writeFileSync(
     endpointsFile(dataDir),
