@@ -30,8 +30,8 @@ export interface ApiDeps {
   logger: Logger;
   clock: () => Date;
   settings: ApiSettings;
-  /** The network rules (section 9) for addresses named in requests. */
-  checkTarget?: TargetCheck;
+  /** The network rules (section 9) for addresses the service will contact for a request. */
+  checkTargets?: TargetCheck;
 }
 
 /** The API settings of a deployment's configuration. */

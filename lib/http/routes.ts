@@ -119,7 +119,7 @@ export function createRoutes(deps: ApiDeps): Route<RouteContext>[] {
           store: deps.runs,
           sender: deps.webhooks,
           view: (run) => viewOf(deps, run),
-          checkTarget: deps.checkTarget,
+          checkTargets: deps.checkTargets,
         });
         return viewOf(deps, record);
       },

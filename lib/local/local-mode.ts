@@ -7,6 +7,9 @@ import type { Config } from '../config.ts';
 import { S3ArtifactStore } from '../files/s3-artifact-store.ts';
 import { type ApiDeps, apiSettingsOf } from '../http/api-deps.ts';
 import { createLogger, type Logger } from '../log.ts';
+import { createAddressPolicyFromConfig } from '../net/address-policy.ts';
+import { checkCallbackTargets } from '../net/request-targets.ts';
+import { type Resolver, systemResolver } from '../net/resolve.ts';
 import { SignedWebhookSender } from '../notify/signed-webhook-sender.ts';
 import type { WebhookSender } from '../notify/webhook-sender.ts';
 import { DynamoCodeStore } from '../otp/code-store.ts';
@@ -27,6 +30,8 @@ export interface LocalModeOptions {
   /** Replaces the starter that only queues runs, for example with the local state machine. */
   createStarter?: (parts: { runs: RunStore; config: Config }) => RunStarter;
   webhooks?: WebhookSender;
+  /** Resolves host names for the network rules; tests pass one that answers without DNS. */
+  resolver?: Resolver;
 }
 
 export interface LocalMode {
@@ -123,6 +128,9 @@ function createLocalDeps(
   logger: Logger,
 ): ApiDeps {
   const runs = new DynamoRunStore(clients.dynamodb, config.RUNS_TABLE);
+  // Logs that loopback is open: the local mode sets ALLOW_LOOPBACK so local sites can be used.
+  const policy = createAddressPolicyFromConfig(config, logger);
+  const resolver = options.resolver ?? systemResolver;
 
   return {
     runs,
@@ -134,6 +142,7 @@ function createLocalDeps(
     logger,
     clock: () => new Date(),
     settings: apiSettingsOf(config),
+    checkTargets: (targets) => checkCallbackTargets(targets, policy, resolver),
   };
 }
 
@@ -150,7 +159,6 @@ async function serveApi(
     ALLOW_LOOPBACK: true,
   });
   const logger = options.logger ?? createLogger('retriever-local', config.LOG_LEVEL);
-  logger.info('Loopback addresses are allowed in local mode', { allow_loopback: true });
 
   const clients = createAwsClients(config);
   await ensureTables(clients.dynamodb, {
