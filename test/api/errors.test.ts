@@ -169,7 +169,11 @@ describe('400: well-formed but unusable', () => {
     ['webhook_url', 'http://10.0.0.8/hooks', '10.0.0.8'],
     ['webhook_url', 'http://169.254.169.254/latest/meta-data', '169.254.169.254'],
     ['totp_url', 'https://otp.corp.internal/code', 'otp.corp.internal'],
-    ['browser_address', 'ws://[::ffff:192.168.1.4]:9222/devtools', 'IPv4-mapped form of 192.168.1.4'],
+    [
+      'browser_address',
+      'ws://[::ffff:192.168.1.4]:9222/devtools',
+      'IPv4-mapped form of 192.168.1.4',
+    ],
   ])('refuses a %s the network rules block, naming the host', async (field, value, host) => {
     const before = await api.countRuns();
 
