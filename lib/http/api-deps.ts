@@ -41,6 +41,6 @@ export function apiSettingsOf(config: Config): ApiSettings {
     proxyLocations: Object.keys(config.PROXY_URLS),
     downloadUrlTtlS: config.DOWNLOAD_URL_TTL_S,
     appUrlBase: config.APP_URL_BASE,
-    aiFallback: false,
+    aiFallback: config.MODEL_PROVIDER !== 'none',
   };
 }
