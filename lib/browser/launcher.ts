@@ -2,6 +2,7 @@ import chromium from '@sparticuz/chromium';
 import { type Browser, chromium as playwright } from 'playwright-core';
 import type { Config } from '../config.ts';
 import { BrowserLaunchError } from '../errors.ts';
+import { chromiumProxyArgs } from '../net/chromium-flags.ts';
 
 /** Flags of the packaged Chromium that this service must never run with. */
 const FORBIDDEN_ARGS = new Set(['--disable-web-security', '--allow-running-insecure-content']);
@@ -27,10 +28,8 @@ export function chromiumExecutable(config: Pick<Config, 'CHROMIUM_PATH' | 'CHROM
 /** The launch flags: the package's own, minus the unsafe ones, plus the egress proxy. */
 export function chromiumArgs(proxyUrl: string | null): string[] {
   const args = chromium.args.filter((arg) => !FORBIDDEN_ARGS.has(arg));
-  if (proxyUrl) {
-    // loopback goes through the proxy too, so the network rules see every request
-    args.push(`--proxy-server=${proxyUrl}`, '--proxy-bypass-list=<-loopback>');
-  }
+  // loopback goes through the proxy too, so the network rules see every request
+  if (proxyUrl) args.push(...chromiumProxyArgs(proxyUrl));
 
   return args;
 }
