@@ -73,6 +73,14 @@ export class TransientError extends RetrieverError {
   }
 }
 
+/** A webhook delivery attempt that failed; the state machine retries it with backoff. */
+export class WebhookDeliveryError extends RetrieverError {
+  constructor(message: string) {
+    super('webhook_failed', message, { retryable: true });
+    this.name = 'WebhookDeliveryError';
+  }
+}
+
 /** The browser could not be launched or attached. */
 export class BrowserLaunchError extends RetrieverError {
   constructor(message: string, options?: ErrorOptions) {

@@ -52,6 +52,11 @@ export const FORBIDDEN_HEADER_NAMES = new Set([
   'proxy-authenticate',
   'proxy-connection',
   'forwarded',
+  'x-forwarded-for',
+  'x-forwarded-host',
+  'x-forwarded-proto',
+  // A JSON object key that JavaScript objects cannot hold as data.
+  '__proto__',
   'via',
   'x-real-ip',
   'http2-settings',
@@ -142,7 +147,10 @@ const HeaderNameSchema = z
   .string()
   .max(256)
   .regex(HEADER_TOKEN, 'Header name must be an HTTP token')
-  .regex(FORBIDDEN_HEADER, 'Header may not be set: it controls the connection or the proxy');
+  .regex(
+    FORBIDDEN_HEADER,
+    'Header may not be set by a caller: it controls the connection or the proxy',
+  );
 
 const HeadersSchema = z
   .record(
