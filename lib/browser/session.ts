@@ -55,8 +55,6 @@ class PlaywrightSession implements BrowserSession, ActionTarget {
   readonly #prints = new Map<Page, Promise<Buffer | null>>();
   #page: Page;
   #closed = false;
-  /** Blocked requests already reported in an earlier result. */
-  #blockedReported = 0;
 
   constructor(launched: LaunchedContext, options: SessionOptions, deps: BrowserSessionDeps) {
     this.#launched = launched;
@@ -246,18 +244,10 @@ class PlaywrightSession implements BrowserSession, ActionTarget {
       ok,
       files: drained.files,
       pendingDownloads: this.capture.pending,
-      errors: [...errors, ...drained.errors, ...this.#blockedErrors()],
+      errors: [...errors, ...drained.errors],
       url: current,
       abandonedUrls,
     };
-  }
-  /** Requests the network rules refused since the last result, phrased for the run's errors. */
-  #blockedErrors(): ActionResult['errors'] {
-    const blocked = this.#launched.egress?.blocked() ?? [];
-    const fresh = blocked.slice(this.#blockedReported);
-    this.#blockedReported = blocked.length;
-
-    return fresh.map((attempt) => ({ code: 'blocked_address', message: attempt.message }));
   }
 }
 
