@@ -1,9 +1,11 @@
 import { act, downloadAction, explain, printName, quote } from './actions.ts';
+import { linkExtension } from './candidates.ts';
 import { listedDates, onlyDownload } from './choose.ts';
 import { type Context, summarize } from './context.ts';
 import { describeMissing } from './describe.ts';
 import { openBlockedFrame, printPage, selectOneByOne } from './fallbacks.ts';
 import { listGoesOn, nextPage, readList } from './listing.ts';
+import { pageKey } from './page.ts';
 import type { Decision } from './planner.ts';
 import { pageRefusal } from './refusals.ts';
 
@@ -95,6 +97,21 @@ const awaitLateDownload: Move = (ctx) => {
   return act([{ kind: 'wait', ms: LATE_DOWNLOAD_WAIT_MS }], reason, null);
 };
 
+/**
+ * A download click ended on an error page at a file's own URL (a cookie the page set in script
+ * arrived after the request): ask for that URL once more.
+ */
+const retryFileUrl: Move = (ctx) => {
+  const url = ctx.observation.url;
+  const last = ctx.memory.lastStep;
+  const clicked = last.some((r) => 'expectDownload' in r.action && r.action.expectDownload);
+  if (!clicked || last.some((r) => r.files.length > 0) || !linkExtension(url)) return null;
+  if (ctx.memory.hrefs.has(pageKey(url))) return null;
+  const reason = `The download click ended on ${url} without a file; requesting it once more`;
+
+  return act([{ kind: 'navigate', url, expectDownload: true }], reason, null);
+};
+
 /** No file exists but the goal allows a page saved as PDF. */
 const printAsLastResort: Move = (ctx) => (ctx.progress.stored === 0 ? printMove(ctx) : null);
 
@@ -133,6 +150,7 @@ const MOVES: Move[] = [
   nextPageOfAll,
   openSandboxedFrame,
   followSection,
+  retryFileUrl,
   awaitLateDownload,
   printAsLastResort,
   finishWithFiles,

@@ -23,13 +23,22 @@ describe('code planner on the case pages', () => {
       for (const goal of task.goals) {
         await driver.reset();
         site.requests.clear();
-        const run = await runPlanner(createCodePlanner(), driver, { goal, url: `${site.url}${task.start}` });
+        const run = await runPlanner(createCodePlanner(), driver, {
+          goal,
+          url: `${site.url}${task.start}`,
+        });
         const trace = `${goal}\n${run.decisions.map((d) => JSON.stringify(d)).join('\n')}`;
 
         expect(run.final.kind, trace).toBe(task.outcome ?? 'done');
         const stored = run.files.filter((f) => !task.printed?.includes(f.filename));
-        expect(stored.map((f) => f.checksum).sort(), trace).toEqual(task.files.map(expectedSha256).sort());
-        for (const name of task.printed ?? []) expect(run.files.map((f) => f.filename), trace).toContain(name);
+        expect(stored.map((f) => f.checksum).sort(), trace).toEqual(
+          task.files.map(expectedSha256).sort(),
+        );
+        for (const name of task.printed ?? [])
+          expect(
+            run.files.map((f) => f.filename),
+            trace,
+          ).toContain(name);
         expect(run.steps, trace).toBeLessThanOrEqual(task.minSteps + 1);
         for (const [request, count] of Object.entries(task.requests ?? {})) {
           expect(site.requests.get(request) ?? 0, `${trace}\n${request}`).toBe(count);

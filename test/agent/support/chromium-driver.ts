@@ -140,14 +140,12 @@ export class ChromiumDriver {
     };
     await walk(page.mainFrame(), '0');
     const dialogs = this.#dialogs.splice(0);
-    const tabs = this.#context
-      .pages()
-      .map((p, index, all) => ({
-        index,
-        url: p.url(),
-        title: '',
-        active: index === all.length - 1,
-      }));
+    const tabs = this.#context.pages().map((p, index, all) => ({
+      index,
+      url: p.url(),
+      title: '',
+      active: index === all.length - 1,
+    }));
 
     return { url: page.url(), title, text, elements, frames, tabs, dialogs, truncated: false };
   }
