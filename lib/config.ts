@@ -35,6 +35,8 @@ export const ConfigSchema = z.object({
   S3_ENDPOINT: z.string().default(''),
   MAX_STEPS_LIMIT: int(50, 1),
   RUN_TIMEOUT_S: int(1800, 10),
+  /** Seconds of work per browser-step invocation where no Lambda deadline applies (local mode). */
+  BROWSER_STEP_BUDGET_S: int(840, 20),
   DOWNLOAD_URL_TTL_S: int(86_400, 60),
   MAX_FILE_BYTES: int(GIB, 1),
   MAX_RUN_FILES: int(64, 1),
@@ -57,6 +59,14 @@ export const ConfigSchema = z.object({
       }
     }),
   WEBHOOK_SECRET: z.string().default(''),
+  /** Secrets Manager ARN of the webhook key, read at start when WEBHOOK_SECRET is not set. */
+  WEBHOOK_SECRET_ARN: z.string().default(''),
+  /** The model planner: none (deterministic planner only), Amazon Bedrock, or OpenAI-compatible. */
+  MODEL_PROVIDER: z.enum(['none', 'bedrock', 'openai']).default('none'),
+  MODEL_ID: z.string().default(''),
+  MODEL_BASE_URL: z.string().default(''),
+  /** Secrets Manager ARN of the OpenAI-compatible endpoint's API key. */
+  MODEL_API_KEY_SECRET_ARN: z.string().default(''),
   APP_URL_BASE: z.string().default(''),
   CHROMIUM_PATH: z.string().default(''),
   CHROMIUM_BIN_DIR: z.string().default(''),

@@ -54,11 +54,14 @@ export class ConflictError extends RetrieverError {
 /** A blocked destination under the network rules. */
 export class BlockedAddressError extends RetrieverError {
   readonly host: string;
+  /** Why, for example `127.0.0.1 is a loopback address`. */
+  readonly reason: string;
 
   constructor(host: string, reason: string) {
     super('blocked_address', `Blocked by the network rules: ${host} (${reason})`);
     this.name = 'BlockedAddressError';
     this.host = host;
+    this.reason = reason;
   }
 }
 
@@ -70,11 +73,84 @@ export class TransientError extends RetrieverError {
   }
 }
 
+/** A webhook delivery attempt that failed; the state machine retries it with backoff. */
+export class WebhookDeliveryError extends RetrieverError {
+  constructor(message: string) {
+    super('webhook_failed', message, { retryable: true });
+    this.name = 'WebhookDeliveryError';
+  }
+}
+
 /** The browser could not be launched or attached. */
 export class BrowserLaunchError extends RetrieverError {
   constructor(message: string, options?: ErrorOptions) {
     super('browser_launch_failed', message, { ...options, retryable: true });
     this.name = 'BrowserLaunchError';
+  }
+}
+
+/** One problem with a request, in the shape FastAPI clients parse: where, what, and its kind. */
+export interface ValidationProblem {
+  loc: (string | number)[];
+  msg: string;
+  type: string;
+}
+
+/** A request that does not match its schema (HTTP 422); `problems` has one entry per problem. */
+export class RequestValidationError extends RetrieverError {
+  readonly problems: ValidationProblem[];
+
+  constructor(problems: ValidationProblem[]) {
+    super('validation_failed', problems.map((problem) => problem.msg).join('; '));
+    this.name = 'RequestValidationError';
+    this.problems = problems;
+  }
+}
+
+/** A paging cursor that this API did not hand to this owner. */
+export class InvalidCursorError extends RetrieverError {
+  constructor() {
+    super('invalid_cursor', 'cursor is not a cursor this API returned for these runs');
+    this.name = 'InvalidCursorError';
+  }
+}
+
+/** A request body over the size limit (HTTP 413). */
+export class PayloadTooLargeError extends RetrieverError {
+  constructor(limitBytes: number) {
+    super('payload_too_large', `Request body is larger than ${limitBytes} bytes`);
+    this.name = 'PayloadTooLargeError';
+  }
+}
+
+/** A request body that is not JSON (HTTP 415). */
+export class UnsupportedMediaTypeError extends RetrieverError {
+  constructor(contentType: string | undefined) {
+    const received = contentType ? `"${contentType.slice(0, 100)}"` : 'none';
+    super(
+      'unsupported_media_type',
+      `Request body must be JSON with Content-Type application/json (received ${received})`,
+    );
+    this.name = 'UnsupportedMediaTypeError';
+  }
+}
+
+/** A path this API does not serve (HTTP 404). */
+export class RouteNotFoundError extends RetrieverError {
+  constructor() {
+    super('not_found', 'Not Found');
+    this.name = 'RouteNotFoundError';
+  }
+}
+
+/** A path served with other methods (HTTP 405). */
+export class MethodNotAllowedError extends RetrieverError {
+  readonly allowed: string[];
+
+  constructor(allowed: string[]) {
+    super('method_not_allowed', 'Method Not Allowed');
+    this.name = 'MethodNotAllowedError';
+    this.allowed = allowed;
   }
 }
 
@@ -84,6 +160,12 @@ const HTTP_STATUS: Record<string, number> = {
   RunNotFoundError: 404,
   ConflictError: 409,
   BlockedAddressError: 400,
+  RequestValidationError: 422,
+  InvalidCursorError: 422,
+  PayloadTooLargeError: 413,
+  UnsupportedMediaTypeError: 415,
+  RouteNotFoundError: 404,
+  MethodNotAllowedError: 405,
 };
 
 /** The HTTP status for an error raised while serving a request; anything unknown is a 500. */

@@ -54,6 +54,8 @@ export interface Observation {
   dialogs: string[];
   /** True when elements or text were cut to stay within the bounds. */
   truncated: boolean;
+  /** The page called `window.print()`; a `print_pdf` action saves what it would have printed. */
+  printRequested: boolean;
 }
 
 /** One action on the page. Element ids come from the latest observation. */
@@ -91,6 +93,11 @@ export interface ActionResult {
   /** Problems met, already phrased for the run's `errors`. */
   errors: Omit<RunError, 'step'>[];
   url: string;
+  /**
+   * Navigations the page started and then cancelled before they produced a page or a download
+   * (a site firing several downloads at once): open them one at a time to get their files.
+   */
+  abandonedUrls: string[];
 }
 
 /** Options of one browser session (one run's browser, or one resume of it). */
@@ -105,6 +112,10 @@ export interface SessionOptions {
   /** Origin that receives extra_http_headers (the start URL's). */
   headersOrigin: string | null;
   browserAddress: string | null;
+  /** The start URL, when known: decides where certificate errors may be ignored. */
+  startUrl?: string | null;
+  /** Numbers this session's trace among the run's (`runs/<id>/trace-<part>.zip`); default 1. */
+  tracePart?: number;
   proxyUrl: string | null;
   /** Files already stored in this run, for collision names and duplicate checks. */
   existingFiles: StoredFile[];
@@ -122,5 +133,6 @@ export interface BrowserSession {
   settle(timeoutMs: number): Promise<ActionResult>;
   screenshot(maxScrolls: number): Promise<Buffer>;
   storageState(): Promise<unknown>;
-  close(): Promise<void>;
+  /** Stores the trace, closes (or, when attached, leaves) the browser and removes temp files. */
+  close(): Promise<{ traceKey: string | null }>;
 }

@@ -8,8 +8,8 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import type { RunError, RunStatus, StoredFile } from '../contracts/run.ts';
-import { TERMINAL_STATUSES } from '../contracts/run.ts';
-import { BadRequestError } from '../errors.ts';
+import { RUN_ID_PATTERN, TERMINAL_STATUSES } from '../contracts/run.ts';
+import { InvalidCursorError } from '../errors.ts';
 import { type RunPatch, type RunRecord, RunRecordSchema } from './run-record.ts';
 
 export const OWNER_INDEX = 'by-owner';
@@ -47,7 +47,10 @@ export interface RunStore {
   addFile(runId: string, file: StoredFile): Promise<boolean>;
 }
 
-const CursorSchema = z.strictObject({ owner: z.string(), run_id: z.string() });
+const CursorSchema = z.strictObject({
+  owner: z.string(),
+  run_id: z.string().regex(RUN_ID_PATTERN),
+});
 
 function encodeCursor(key: Record<string, unknown> | undefined): string | null {
   return key ? Buffer.from(JSON.stringify(key)).toString('base64url') : null;
@@ -59,7 +62,7 @@ function decodeCursor(cursor: string, owner: string): Record<string, string> {
     if (key.owner !== owner) throw new Error('cursor of another owner');
     return key;
   } catch {
-    throw new BadRequestError('cursor is not a cursor this API returned');
+    throw new InvalidCursorError();
   }
 }
 

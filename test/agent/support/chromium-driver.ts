@@ -147,7 +147,17 @@ export class ChromiumDriver {
       active: index === all.length - 1,
     }));
 
-    return { url: page.url(), title, text, elements, frames, tabs, dialogs, truncated: false };
+    return {
+      url: page.url(),
+      title,
+      text,
+      elements,
+      frames,
+      tabs,
+      dialogs,
+      truncated: false,
+      printRequested: false,
+    };
   }
 
   #locate(id: string) {

@@ -1,0 +1,82 @@
+import { randomUUID } from 'node:crypto';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import { createAwsClients } from '../../lib/aws.ts';
+import { loadConfig } from '../../lib/config.ts';
+import { S3ArtifactStore } from '../../lib/files/s3-artifact-store.ts';
+import { createApi } from '../../lib/http/api.ts';
+import { type ApiDeps, apiSettingsOf } from '../../lib/http/api-deps.ts';
+import type { ApiRequest } from '../../lib/http/types.ts';
+import { createLogger } from '../../lib/log.ts';
+import type { WebhookSender } from '../../lib/notify/webhook-sender.ts';
+import { DynamoCodeStore } from '../../lib/otp/code-store.ts';
+import { DynamoKeyStore } from '../../lib/runs/key-store.ts';
+import type { RunStarter } from '../../lib/runs/run-starter.ts';
+import { DynamoRunStore } from '../../lib/runs/run-store.ts';
+
+function lowerCaseHeaders(event: APIGatewayProxyEvent): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(event.headers ?? {})) {
+    if (value !== undefined) headers[name.toLowerCase()] = value;
+  }
+
+  return headers;
+}
+
+/** The API's view of an API Gateway (REST, proxy integration) event. */
+export function toApiRequest(
+  event: APIGatewayProxyEvent,
+  context?: Pick<Context, 'awsRequestId'>,
+): ApiRequest {
+  const query: Record<string, string> = {};
+  for (const [name, value] of Object.entries(event.queryStringParameters ?? {})) {
+    if (value !== undefined) query[name] = value;
+  }
+  const body =
+    event.body && event.isBase64Encoded
+      ? Buffer.from(event.body, 'base64').toString('utf8')
+      : event.body;
+
+  return {
+    method: event.httpMethod,
+    path: event.path,
+    headers: lowerCaseHeaders(event),
+    query,
+    body,
+    requestId: event.requestContext?.requestId || context?.awsRequestId || randomUUID(),
+  };
+}
+
+/** The api Lambda for a set of dependencies. */
+export function createHandler(deps: ApiDeps) {
+  const api = createApi(deps);
+
+  return async (event: APIGatewayProxyEvent, context?: Context): Promise<APIGatewayProxyResult> => {
+    const response = await api(toApiRequest(event, context));
+
+    return { statusCode: response.statusCode, headers: response.headers, body: response.body };
+  };
+}
+
+/** The parts of the deployment the api Lambda needs that other parts of the service provide. */
+export interface DeploymentParts {
+  starter: RunStarter;
+  webhooks: WebhookSender;
+  checkTarget?: ApiDeps['checkTarget'];
+}
+
+/** The dependencies of the api Lambda built from the deployment's configuration. */
+export function createDeployedDeps(parts: DeploymentParts): ApiDeps {
+  const config = loadConfig();
+  const clients = createAwsClients(config);
+
+  return {
+    runs: new DynamoRunStore(clients.dynamodb, config.RUNS_TABLE),
+    keys: new DynamoKeyStore(clients.dynamodb, config.KEYS_TABLE),
+    codes: new DynamoCodeStore(clients.dynamodb, config.CODES_TABLE),
+    artifacts: new S3ArtifactStore(clients.s3, config.ARTIFACTS_BUCKET),
+    logger: createLogger('retriever-api', config.LOG_LEVEL),
+    clock: () => new Date(),
+    settings: apiSettingsOf(config),
+    ...parts,
+  };
+}

@@ -1,0 +1,220 @@
+import type { BrowserContext, ElementHandle, Page } from 'playwright-core';
+import { sanitizeFilename, withExtension } from '../files/filename.ts';
+import type { RunFiles } from '../files/run-files.ts';
+import type { DownloadCapture } from './download-capture.ts';
+import type { NetworkActivity } from './network-activity.ts';
+import { type FrameMap, resolveElement } from './observer.ts';
+import type { Action, ActionResult } from './types.ts';
+
+type RunErrorEntry = ActionResult['errors'][number];
+
+/** How long a click is given to start a download when nothing says one is coming. */
+const DOWNLOAD_GRACE_MS = 1200;
+/** Quiet network time that counts as "the page has finished reacting". */
+const QUIET_MS = 500;
+/** Longest wait for a page to reach DOMContentLoaded after an action. */
+const LOAD_WAIT_MS = 5000;
+
+/** What actions need from the session. */
+export interface ActionTarget {
+  context: BrowserContext;
+  page(): Page;
+  setPage(page: Page): void;
+  frames: FrameMap;
+  capture: DownloadCapture;
+  files: RunFiles;
+  network: NetworkActivity;
+  downloadTimeoutMs: number;
+  deadline: number;
+  /** A print the page asked for (window.print), rendered when it happened. */
+  takePrint(page: Page): Promise<Buffer | null>;
+}
+
+/** An expected failure of an action, phrased for the run's errors. */
+export class ActionError extends Error {
+  readonly code: string;
+
+  constructor(code: string, message: string) {
+    super(message);
+    this.name = 'ActionError';
+    this.code = code;
+  }
+}
+
+function firstLine(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+
+  return (message.split('\n')[0] ?? '').slice(0, 300);
+}
+
+/** Whether a navigation error means the response became a download. */
+export function isDownloadAbort(error: unknown): boolean {
+  return /Download is starting|net::ERR_ABORTED/.test(firstLine(error));
+}
+
+async function element(target: ActionTarget, id: string): Promise<ElementHandle<Element>> {
+  const handle = await resolveElement(target.frames, id);
+  if (!handle) {
+    throw new ActionError('element_not_found', `Element ${id} is no longer on the page`);
+  }
+
+  return handle;
+}
+
+/**
+ * After an interaction: gives downloads time to start (the whole download_timeout when one is
+ * expected or the page is still working), waits for started ones to finish, and follows a new tab.
+ */
+export async function afterInteraction(
+  target: ActionTarget,
+  startedBefore: number,
+  pagesBefore: Set<Page>,
+  expectDownload: boolean,
+  until: number,
+): Promise<void> {
+  const left = () => Math.max(0, until - Date.now());
+  const startWait = Math.min(left(), expectDownload ? target.downloadTimeoutMs : DOWNLOAD_GRACE_MS);
+  let started = await target.capture.waitForStart(startedBefore, startWait);
+  if (!started && left() > 0) {
+    await target.network.waitForQuiet(QUIET_MS, Math.min(left(), target.downloadTimeoutMs));
+    started = await target.capture.waitForStart(startedBefore, Math.min(left(), 300));
+  }
+  if (started || target.capture.pending > 0) await target.capture.settle(left());
+  followNewTab(target, pagesBefore);
+  if (started) return;
+  await target
+    .page()
+    .waitForLoadState('domcontentloaded', { timeout: Math.min(left(), LOAD_WAIT_MS) || 1 })
+    .catch(() => undefined);
+}
+
+/** Switches to a tab the action opened, unless it is an empty tab left behind by a download. */
+function followNewTab(target: ActionTarget, pagesBefore: Set<Page>): void {
+  const open = target.context.pages().filter((p) => !p.isClosed());
+  const fresh = open.filter((p) => !pagesBefore.has(p) && p.url() !== 'about:blank');
+  if (fresh.length > 0) target.setPage(fresh[fresh.length - 1]);
+  else if (target.page().isClosed() && open.length > 0) target.setPage(open[open.length - 1]);
+}
+
+/** Opens a URL in the active tab; a URL that turns into a download is not an error. */
+export async function navigate(target: ActionTarget, url: string, until: number): Promise<void> {
+  const startedBefore = target.capture.started;
+  const pagesBefore = new Set(target.context.pages());
+  const timeout = Math.max(1, until - Date.now());
+  try {
+    await target.page().goto(url, { timeout, waitUntil: 'domcontentloaded' });
+  } catch (error) {
+    if (!isDownloadAbort(error)) throw new ActionError('navigation_failed', firstLine(error));
+    const wait = Math.min(target.downloadTimeoutMs, until - Date.now());
+    if (!(await target.capture.waitForStart(startedBefore, wait))) {
+      throw new ActionError('navigation_failed', firstLine(error));
+    }
+  }
+  await afterInteraction(target, startedBefore, pagesBefore, false, until);
+}
+
+async function click(target: ActionTarget, id: string, expect: boolean, until: number) {
+  const handle = await element(target, id);
+  const startedBefore = target.capture.started;
+  const pagesBefore = new Set(target.context.pages());
+  try {
+    await handle.click({ timeout: Math.max(1, until - Date.now()) });
+  } catch (error) {
+    // a click that starts a download can end in an aborted navigation: that is success
+    if (target.capture.started === startedBefore) {
+      throw new ActionError('click_failed', `Click on ${id} failed: ${firstLine(error)}`);
+    }
+  } finally {
+    await handle.dispose().catch(() => undefined);
+  }
+  await afterInteraction(target, startedBefore, pagesBefore, expect, until);
+}
+
+async function printPdf(target: ActionTarget, filename: string): Promise<void> {
+  const page = target.page();
+  let bytes = await target.takePrint(page);
+  if (!bytes) {
+    await page.emulateMedia({ media: 'print' });
+    try {
+      bytes = await page.pdf({ printBackground: true });
+    } finally {
+      await page.emulateMedia({ media: null }).catch(() => undefined);
+    }
+  }
+  const name = withExtension(sanitizeFilename(filename) || 'page', 'pdf');
+  const captured = await target.files.storeBytes(name, bytes, page.url());
+  target.capture.record(captured);
+}
+
+async function simple(target: ActionTarget, action: Action, until: number): Promise<void> {
+  const timeout = Math.max(1, until - Date.now());
+  const page = target.page();
+  switch (action.kind) {
+    case 'fill':
+      await (await element(target, action.element)).fill(action.value, { timeout });
+      return;
+    case 'select': {
+      const handle = await element(target, action.element);
+      await handle
+        .selectOption({ label: action.value }, { timeout })
+        .catch(() => handle.selectOption(action.value, { timeout }));
+      return;
+    }
+    case 'check':
+      await (await element(target, action.element)).setChecked(action.checked, { timeout });
+      return;
+    case 'scroll':
+      await page.mouse.wheel(0, action.direction === 'down' ? 800 : -800);
+      return;
+    case 'back':
+      await page.goBack({ timeout, waitUntil: 'domcontentloaded' });
+      return;
+    case 'switch_tab': {
+      const tab = target.context.pages()[action.index];
+      if (!tab) throw new ActionError('tab_not_found', `There is no tab ${action.index}`);
+      target.setPage(tab);
+      await tab.bringToFront();
+      return;
+    }
+    case 'wait':
+      await new Promise((resolve) => setTimeout(resolve, Math.min(action.ms, timeout)));
+      return;
+    default:
+      throw new ActionError('unknown_action', `Unknown action ${action.kind}`);
+  }
+}
+
+/** Performs one action before `until` (epoch ms); throws ActionError for expected failures. */
+export async function performAction(
+  target: ActionTarget,
+  action: Action,
+  until: number,
+): Promise<void> {
+  switch (action.kind) {
+    case 'click':
+      return click(target, action.element, action.expectDownload === true, until);
+    case 'navigate':
+      return navigate(target, action.url, until);
+    case 'press': {
+      const startedBefore = target.capture.started;
+      const pagesBefore = new Set(target.context.pages());
+      const timeout = Math.max(1, until - Date.now());
+      if (action.element)
+        await (await element(target, action.element)).press(action.key, { timeout });
+      else await target.page().keyboard.press(action.key);
+      return afterInteraction(target, startedBefore, pagesBefore, false, until);
+    }
+    case 'print_pdf':
+      return printPdf(target, action.filename);
+    default:
+      return simple(target, action, until);
+  }
+}
+
+/** The run error for a failed action; never includes a filled value. */
+export function actionErrorEntry(action: Action, error: unknown): RunErrorEntry {
+  if (error instanceof ActionError) return { code: error.code, message: error.message };
+  const detail = action.kind === 'fill' ? 'the field could not be filled' : firstLine(error);
+
+  return { code: 'action_failed', message: `${action.kind} failed: ${detail}` };
+}

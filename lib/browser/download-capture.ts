@@ -1,0 +1,266 @@
+import fs from 'node:fs';
+import type { Download, Page } from 'playwright-core';
+import type { RunFiles } from '../files/run-files.ts';
+import type { Logger } from '../log.ts';
+import type { DownloadHints, ResponseLog } from './response-log.ts';
+import type { ActionResult, CapturedFile } from './types.ts';
+
+type RunErrorEntry = ActionResult['errors'][number];
+
+/** The outcome of a download the network cut short (not one the service stopped). */
+const INTERRUPTED = 'the transfer was interrupted';
+
+/** Free space kept on the work disk while a download grows; below it the download is stopped. */
+const MIN_FREE_BYTES = 16 * 1024 * 1024;
+const DISK_POLL_MS = 250;
+
+export interface DownloadCaptureOptions {
+  files: RunFiles;
+  responses: ResponseLog;
+  hints: DownloadHints;
+  /** The folder the browser writes downloads to (on the run's own work disk). */
+  downloadsDir: string;
+  downloadTimeoutMs: number;
+  deadline: number;
+  logger: Logger;
+  /** Fetches a URL again in a fresh tab, resolving once its download has started (or not). */
+  refetch(url: string): Promise<boolean>;
+}
+
+/** How many times an interrupted GET download is fetched again. */
+const MAX_REFETCHES = 1;
+
+/**
+ * A plain-http download started from an https page: Chrome blocks these, and so does the service
+ * in every build, so that a run's outcome does not depend on the browser it ran in.
+ */
+function isInsecureFromSecure(url: string, page: Page): boolean {
+  if (!url.startsWith('http:')) return false;
+  const opener = page.url() === 'about:blank' ? '' : page.url();
+
+  return opener.startsWith('https:');
+}
+
+async function freeBytes(dir: string): Promise<number> {
+  const stats = await fs.promises.statfs(dir);
+
+  return stats.bavail * stats.bsize;
+}
+
+/**
+ * Captures every download of a browser context: each page and popup reports its downloads here,
+ * each one is awaited (up to download_timeout), checked and stored, and the results are handed
+ * to the next action that asks.
+ */
+export class DownloadCapture {
+  readonly #options: DownloadCaptureOptions;
+  readonly #inFlight = new Set<Promise<void>>();
+  readonly #finished: CapturedFile[] = [];
+  readonly #errors: RunErrorEntry[] = [];
+  readonly #watched = new WeakSet<Page>();
+  #started = 0;
+  readonly #startedUrls = new Set<string>();
+  readonly #refetches = new Map<string, number>();
+  #startListeners: Array<() => void> = [];
+
+  constructor(options: DownloadCaptureOptions) {
+    this.#options = options;
+  }
+
+  /** Listens to a page's downloads (every page and popup of the context must be watched). */
+  watch(page: Page): void {
+    if (this.#watched.has(page)) return;
+    this.#watched.add(page);
+    page.on('download', (download) => this.#onDownload(download));
+  }
+
+  /** How many downloads have started so far. */
+  get started(): number {
+    return this.#started;
+  }
+
+  /** Whether a download of `url` has started in this session. */
+  hasStarted(url: string): boolean {
+    return this.#startedUrls.has(url);
+  }
+
+  get pending(): number {
+    return this.#inFlight.size;
+  }
+
+  /** Resolves true as soon as more than `count` downloads have started, false after the wait. */
+  waitForStart(count: number, timeoutMs: number): Promise<boolean> {
+    if (this.#started > count) return Promise.resolve(true);
+
+    return new Promise((resolve) => {
+      const listener = () => {
+        if (this.#started <= count) return;
+        clearTimeout(timer);
+        this.#startListeners = this.#startListeners.filter((l) => l !== listener);
+        resolve(true);
+      };
+      const timer = setTimeout(
+        () => {
+          this.#startListeners = this.#startListeners.filter((l) => l !== listener);
+          resolve(false);
+        },
+        Math.max(0, timeoutMs),
+      );
+      this.#startListeners.push(listener);
+    });
+  }
+
+  /** Waits until no download is in flight, or the wait is over. */
+  async settle(timeoutMs: number): Promise<void> {
+    const until = Date.now() + Math.max(0, timeoutMs);
+    while (this.#inFlight.size > 0 && Date.now() < until) {
+      let timer: NodeJS.Timeout | undefined;
+      const wait = new Promise((resolve) => {
+        timer = setTimeout(resolve, until - Date.now());
+      });
+      await Promise.race([Promise.allSettled([...this.#inFlight]), wait]);
+      clearTimeout(timer);
+    }
+  }
+
+  /** Files and errors since the last call. */
+  drain(): { files: CapturedFile[]; errors: RunErrorEntry[] } {
+    return {
+      files: this.#finished.splice(0),
+      errors: this.#errors.splice(0),
+    };
+  }
+
+  /** Records a file stored outside a download (a printed page). */
+  record(file: CapturedFile): void {
+    this.#finished.push(file);
+    if (file.rejected) this.#errors.push({ code: 'file_rejected', message: file.rejected });
+  }
+
+  /** Records a problem found outside a download (a blocked download, a refused file). */
+  report(error: RunErrorEntry): void {
+    this.#errors.push(error);
+  }
+
+  #onDownload(download: Download): void {
+    this.#started += 1;
+    if (this.#startedUrls.size < 1000) this.#startedUrls.add(download.url());
+    for (const listener of [...this.#startListeners]) listener();
+    const task = this.#capture(download)
+      .then((file) => {
+        if (!file) return;
+        this.#finished.push(file);
+        if (file.rejected) this.#errors.push({ code: 'download_rejected', message: file.rejected });
+      })
+      .catch((error: unknown) => {
+        this.#options.logger.error('download capture failed', { error });
+        this.#errors.push({
+          code: 'download_failed',
+          message: `The download of ${download.suggestedFilename()} could not be stored`,
+        });
+      })
+      .finally(() => {
+        this.#inFlight.delete(task);
+        download.delete().catch(() => undefined);
+      });
+    this.#inFlight.add(task);
+  }
+
+  /** Fetches an interrupted GET download once more, within the deadline. */
+  async #refetch(url: string, method: string | null, name: string): Promise<boolean> {
+    const count = this.#refetches.get(url) ?? 0;
+    if (method !== 'GET' || !/^https?:/.test(url) || count >= MAX_REFETCHES) return false;
+    this.#refetches.set(url, count + 1);
+    this.#errors.push({
+      code: 'download_interrupted',
+      message: `The download of ${name} was interrupted; fetching it once more`,
+    });
+
+    return this.#options.refetch(url);
+  }
+
+  async #capture(download: Download): Promise<CapturedFile | null> {
+    const url = download.url();
+    const facts = this.#options.responses.get(url);
+    const name = download.suggestedFilename();
+    const refuse = (rejected: string): CapturedFile => ({
+      stored: null,
+      duplicate: false,
+      rejected,
+      suggestedName: name,
+      sourceUrl: url.startsWith('data:') ? 'data:' : url,
+    });
+    if (isInsecureFromSecure(url, download.page())) {
+      await download.cancel();
+      this.#errors.push({
+        code: 'download_blocked',
+        message: `An insecure (http) download from a secure page was blocked: ${url.slice(0, 300)}`,
+      });
+      return refuse(`${name} was blocked: insecure download from a secure page`);
+    }
+    const announced = facts?.contentLength ?? null;
+    const early = announced !== null ? await this.#precheck(announced) : null;
+    if (early) {
+      await download.cancel();
+      return refuse(`${name} was not downloaded: ${early}`);
+    }
+    const outcome = await this.#awaitCompletion(download);
+    if (outcome === INTERRUPTED && (await this.#refetch(url, facts?.method ?? null, name))) {
+      return null;
+    }
+    if (outcome) return refuse(`${name} did not download completely: ${outcome}`);
+
+    return this.#options.files.storeLocal({
+      path: await download.path(),
+      expectedSize: facts?.contentEncoding ? null : announced,
+      sources: {
+        url,
+        contentDisposition: facts?.contentDisposition ?? null,
+        contentType: facts?.contentType ?? null,
+        downloadAttribute: this.#options.hints.get(url),
+        suggestedName: name,
+      },
+    });
+  }
+
+  async #precheck(announced: number): Promise<string | null> {
+    const limit = this.#options.files.limitProblem(announced);
+    if (limit) return limit;
+    const free = await freeBytes(this.#options.downloadsDir);
+    if (free - announced < MIN_FREE_BYTES) {
+      return `insufficient disk space (${announced} bytes announced, ${free} bytes free)`;
+    }
+
+    return null;
+  }
+
+  /** Null when the download completed; otherwise why it did not. */
+  async #awaitCompletion(download: Download): Promise<string | null> {
+    const { downloadTimeoutMs, deadline, downloadsDir } = this.#options;
+    const waitMs = Math.max(0, Math.min(downloadTimeoutMs, deadline - Date.now()));
+    let stopped: string | null = null;
+    const stop = (reason: string) => {
+      stopped ??= reason;
+      download.cancel().catch(() => undefined);
+    };
+    const timer = setTimeout(
+      () => stop(`it did not finish within ${Math.round(waitMs / 1000)} s`),
+      waitMs,
+    );
+    const disk = setInterval(() => {
+      freeBytes(downloadsDir)
+        .then((free) => {
+          if (free < MIN_FREE_BYTES) stop('insufficient disk space on the work disk');
+        })
+        .catch(() => undefined);
+    }, DISK_POLL_MS);
+    try {
+      const failure = await download.failure();
+      if (stopped) return stopped;
+      return failure ? INTERRUPTED : null;
+    } finally {
+      clearTimeout(timer);
+      clearInterval(disk);
+    }
+  }
+}

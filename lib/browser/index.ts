@@ -1,0 +1,3 @@
+export { chromiumExecutable } from './launcher.ts';
+export { type BrowserSessionDeps, openBrowserSession } from './session.ts';
+export type * from './types.ts';

@@ -1,0 +1,149 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Config } from '../config.ts';
+import { type ArtifactStore, runKeys } from '../files/artifact-store.ts';
+import { attachBrowser, chromiumArgs, chromiumExecutable, playwright } from './launcher.ts';
+import type { DownloadHint } from './response-log.ts';
+import type { SessionOptions } from './types.ts';
+import { createSessionDirs, removeSessionDirs, type SessionDirs } from './work-dir.ts';
+
+const VIEWPORT = { width: 1280, height: 900 };
+
+/** Callbacks from the page hooks, set by the session once it exists. */
+export interface PageBindings {
+  onHint?: (hint: DownloadHint) => void;
+  onPrint?: (page: Page, target: 'self' | 'popup') => void;
+}
+
+/** A browser context ready for a run, and how to end it. */
+export interface LaunchedContext {
+  context: BrowserContext;
+  page: Page;
+  dirs: SessionDirs;
+  bindings: PageBindings;
+  /** Stores the trace (when `artifacts` is given) and closes or detaches the browser. */
+  finish(
+    artifacts: ArtifactStore | null,
+    options: SessionOptions,
+  ): Promise<{ traceKey: string | null }>;
+}
+
+function isLoopbackHost(host: string): boolean {
+  const bare = host.replace(/^\[|\]$/g, '');
+
+  return bare === 'localhost' || bare === '::1' || /^127\./.test(bare);
+}
+
+/**
+ * Whether certificate errors may be ignored: for loopback start URLs in local mode, and for
+ * hosts listed in INSECURE_TLS_HOSTS.
+ */
+// Limitation: the choice applies to the whole browser context, because Chromium offers no
+// per-host switch through Playwright; a listed start host lets its pages reach other hosts with
+// bad certificates too. A per-request check (Security.certificateError) would make it exact.
+export function ignoreCertificateErrors(config: Config, startUrl: string | null | undefined) {
+  if (!startUrl) return false;
+  let host: string;
+  try {
+    host = new URL(startUrl).hostname;
+  } catch {
+    return false;
+  }
+
+  return (
+    (config.ALLOW_LOOPBACK && isLoopbackHost(host)) || config.INSECURE_TLS_HOSTS.includes(host)
+  );
+}
+
+async function applyStorageState(context: BrowserContext, state: unknown): Promise<void> {
+  const cookies = (state as { cookies?: Parameters<BrowserContext['addCookies']>[0] })?.cookies;
+  if (Array.isArray(cookies) && cookies.length > 0) await context.addCookies(cookies);
+}
+
+async function exposeBindings(context: BrowserContext, bindings: PageBindings, hooks: () => void) {
+  await context.exposeBinding('__retrieverDownloadHint', (_source, hint: DownloadHint) => {
+    if (hint && typeof hint.href === 'string' && typeof hint.download === 'string') {
+      bindings.onHint?.({ href: hint.href.slice(0, 4000), download: hint.download.slice(0, 300) });
+    }
+  });
+  await context.exposeBinding('__retrieverPrint', (source, target: unknown) =>
+    bindings.onPrint?.(source.page, target === 'popup' ? 'popup' : 'self'),
+  );
+  await context.addInitScript(`(() => { const __name = (f) => f; (${hooks})(); })()`);
+}
+
+async function storeTrace(
+  context: BrowserContext,
+  dirs: SessionDirs,
+  artifacts: ArtifactStore | null,
+  options: SessionOptions,
+): Promise<string | null> {
+  const file = path.join(dirs.traces, 'trace.zip');
+  await context.tracing.stop(artifacts ? { path: file } : undefined);
+  if (!artifacts) return null;
+  const key = runKeys.trace(options.runId, options.tracePart ?? 1);
+  await artifacts.putStream(key, fs.createReadStream(file), 'application/zip');
+
+  return key;
+}
+
+/** Launches a fresh browser for the run, or attaches to the caller's, with tracing on. */
+export async function launchContext(
+  options: SessionOptions,
+  config: Config,
+  hooks: () => void,
+): Promise<LaunchedContext> {
+  const dirs = await createSessionDirs(config.workDir, options.runId);
+  const bindings: PageBindings = {};
+  let browser: Browser | null = null;
+  let context: BrowserContext;
+  try {
+    if (options.browserAddress) {
+      browser = await attachBrowser(options.browserAddress);
+      context = browser.contexts()[0] ?? (await browser.newContext());
+    } else {
+      context = await playwright.launchPersistentContext(dirs.profile, {
+        executablePath: await chromiumExecutable(config),
+        args: chromiumArgs(options.proxyUrl),
+        headless: true,
+        acceptDownloads: true,
+        downloadsPath: dirs.downloads,
+        tracesDir: dirs.traces,
+        artifactsDir: dirs.downloads,
+        viewport: VIEWPORT,
+        ignoreHTTPSErrors: ignoreCertificateErrors(config, options.startUrl),
+      });
+    }
+    await exposeBindings(context, bindings, hooks);
+    if (options.storageState) await applyStorageState(context, options.storageState);
+    await context.tracing.start({ screenshots: true, snapshots: true });
+  } catch (error) {
+    await removeSessionDirs(dirs);
+    throw error;
+  }
+  const page = context.pages()[0] ?? (await context.newPage());
+  const attached = browser;
+
+  return {
+    context,
+    page,
+    dirs,
+    bindings,
+    async finish(artifacts, opts) {
+      let traceKey: string | null = null;
+      try {
+        traceKey = await storeTrace(context, dirs, artifacts, opts);
+      } finally {
+        // an attached browser belongs to the caller: only our connection is closed
+        if (attached) await disconnect(attached);
+        else await context.close().catch(() => undefined);
+      }
+      return { traceKey };
+    },
+  };
+}
+
+async function disconnect(browser: Browser): Promise<void> {
+  await browser.close().catch(() => undefined);
+}

@@ -1,0 +1,100 @@
+import type { Logger } from '@aws-lambda-powertools/logger';
+import type { TaskRequestInput } from '../contracts/request.ts';
+import { normalizeStartUrl, type RunRequest, withDefaults } from '../contracts/request.ts';
+import { BadRequestError, describeError } from '../errors.ts';
+import { newRunId } from './ids.ts';
+import { newRunRecord, type RunRecord } from './run-record.ts';
+import type { RunStarter } from './run-starter.ts';
+import type { RunStore } from './run-store.ts';
+
+/** Checks a destination against the network rules; throws BlockedAddressError when refused. */
+export type TargetCheck = (url: string) => Promise<void>;
+
+export interface CreateRunDeps {
+  store: RunStore;
+  starter: RunStarter;
+  logger: Logger;
+  clock: () => Date;
+  /** Proxy locations this deployment has a proxy URL for (keys of PROXY_URLS). */
+  proxyLocations: readonly string[];
+  /** Whether runs may fall back from the deterministic planner to a language model. */
+  aiFallback: boolean;
+  /** The network rules (section 9), applied to every address the request names. */
+  checkTarget?: TargetCheck;
+}
+
+/** Refuses a proxy location that this deployment cannot honour, rather than going direct. */
+function checkProxyLocation(request: RunRequest, configured: readonly string[]): void {
+  const location = request.proxy_location;
+  if (location === 'NONE' || configured.includes(location)) return;
+  throw new BadRequestError(
+    `proxy_location ${location} has no proxy configured in this deployment; ` +
+      'use NONE or add it to PROXY_URLS',
+  );
+}
+
+// Limitation: sessions and profiles are refused because their store does not exist yet; the
+// session and profile endpoints of section 7 will lift this.
+function checkStartingState(request: RunRequest): void {
+  if (request.browser_session_id) {
+    throw new BadRequestError(
+      `Unknown browser session ${request.browser_session_id}: browser sessions are not ` +
+        'available in this deployment yet',
+    );
+  }
+  if (request.browser_profile_id) {
+    throw new BadRequestError(
+      `Unknown browser profile ${request.browser_profile_id}: browser profiles are not ` +
+        'available in this deployment yet',
+    );
+  }
+}
+
+async function checkTargets(request: RunRequest, check: TargetCheck | undefined): Promise<void> {
+  if (!check) return;
+  const targets = [request.url, request.webhook_url, request.totp_url, request.browser_address];
+  for (const target of targets) {
+    if (target) await check(target);
+  }
+}
+
+/**
+ * Creates a run for a validated request: fills defaults, refuses what this deployment cannot
+ * serve (400), writes the record, then starts the run. A run whose start fails is marked failed,
+ * so no run is left behind in `created`.
+ */
+export async function createRun(
+  owner: string,
+  body: TaskRequestInput,
+  deps: CreateRunDeps,
+): Promise<RunRecord> {
+  const defaults = withDefaults(body);
+  const request = { ...defaults, url: defaults.url && normalizeStartUrl(defaults.url) };
+  checkProxyLocation(request, deps.proxyLocations);
+  checkStartingState(request);
+  await checkTargets(request, deps.checkTarget);
+
+  const record = newRunRecord({
+    runId: newRunId(deps.clock().getTime()),
+    owner,
+    request,
+    now: deps.clock(),
+    aiFallback: deps.aiFallback,
+  });
+  await deps.store.create(record);
+  await startOrFail(record, deps);
+
+  return (await deps.store.get(record.run_id)) ?? record;
+}
+
+async function startOrFail(record: RunRecord, deps: CreateRunDeps): Promise<void> {
+  try {
+    await deps.starter.start(record);
+  } catch (error) {
+    await deps.store.finish(record.run_id, 'failed', {
+      failure_reason: 'The run could not be started; try again, and report it if it persists.',
+    });
+    deps.logger.warn('Run start failed', { run_id: record.run_id, error: describeError(error) });
+    throw error;
+  }
+}

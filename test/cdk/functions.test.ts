@@ -1,0 +1,131 @@
+import type { Template } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ConfigSchema } from '../../lib/config.ts';
+import { buildStack, type CfnResourceJson, functionNamed, resourcesOfType } from './support.ts';
+
+let template: Template;
+
+beforeAll(() => {
+  template = buildStack().template;
+});
+
+describe('functions', () => {
+  it('runs five functions on nodejs22.x with active tracing and their own log groups', () => {
+    const functions = resourcesOfType(template, 'AWS::Lambda::Function');
+    const logGroups = resourcesOfType(template, 'AWS::Logs::LogGroup').map(
+      (group) => group.logicalId,
+    );
+
+    expect(functions).toHaveLength(5);
+    for (const fn of functions) {
+      expect(fn.Properties.Runtime).toBe('nodejs22.x');
+      expect(fn.Properties.TracingConfig).toEqual({ Mode: 'Active' });
+      expect(logGroups).toContain(fn.Properties.LoggingConfig.LogGroup.Ref);
+    }
+  });
+
+  it('passes only variables the service config knows, so none is silently ignored', () => {
+    const known = new Set([...Object.keys(ConfigSchema.shape), 'NODE_OPTIONS']);
+
+    for (const fn of resourcesOfType(template, 'AWS::Lambda::Function')) {
+      for (const name of Object.keys(fn.Properties.Environment.Variables)) {
+        expect(known, `${fn.logicalId} sets ${name}`).toContain(name);
+      }
+    }
+  });
+
+  it('runs the browser step on x86-64 with the browser layer, 2 GiB and 15 minutes', () => {
+    const browserStep = functionNamed(template, 'BrowserStep');
+    const layers = resourcesOfType(template, 'AWS::Lambda::LayerVersion');
+
+    expect(browserStep.Properties).toMatchObject({
+      Architectures: ['x86_64'],
+      MemorySize: 2048,
+      Timeout: 900,
+      Layers: [{ Ref: layers[0].logicalId }],
+    });
+    expect(browserStep.Properties.Environment.Variables.CHROMIUM_BIN_DIR).toBe('/opt/chromium-bin');
+    expect(layers[0].Properties).toMatchObject({
+      CompatibleRuntimes: ['nodejs22.x'],
+      CompatibleArchitectures: ['x86_64'],
+    });
+  });
+
+  it('gives the browser step /tmp for Chromium plus every file a run may hold', () => {
+    const small = buildStack({ maxFileBytes: 100 * 1024 ** 2, maxRunBytes: 500 * 1024 ** 2 });
+
+    // 1024 MiB for Chromium, 4096 MiB for the run's files, 1024 MiB for the file being saved.
+    expect(ephemeralMiB(functionNamed(template, 'BrowserStep'))).toBe(6144);
+    expect(ephemeralMiB(functionNamed(small.template, 'BrowserStep'))).toBe(1624);
+  });
+
+  it('runs the other functions on arm64 with the service memory and short timeouts', () => {
+    for (const [name, timeout] of [
+      ['Api', 28],
+      ['Prepare', 60],
+      ['Finalize', 60],
+      ['Webhook', 60],
+    ] as const) {
+      expect(functionNamed(template, name).Properties).toMatchObject({
+        Architectures: ['arm64'],
+        MemorySize: 512,
+        Timeout: timeout,
+      });
+    }
+  });
+
+  it('writes the deployment limits into every function as the config expects them', () => {
+    const variables = functionNamed(template, 'Finalize').Properties.Environment.Variables;
+    const config = ConfigSchema.parse(
+      Object.fromEntries(
+        Object.entries(variables).filter(([, value]) => typeof value === 'string'),
+      ),
+    );
+
+    expect(config).toMatchObject({
+      MAX_STEPS_LIMIT: 50,
+      RUN_TIMEOUT_S: 1800,
+      DOWNLOAD_URL_TTL_S: 86_400,
+      MAX_FILE_BYTES: 1024 ** 3,
+      MAX_RUN_FILES: 64,
+      MAX_RUN_BYTES: 4 * 1024 ** 3,
+      LOG_LEVEL: 'INFO',
+    });
+    expect(variables.RUNS_TABLE).toHaveProperty('Ref');
+    expect(variables.WEBHOOK_SECRET_ARN).toHaveProperty('Ref');
+    expect(variables.PROXY_URLS).toBeUndefined();
+  });
+
+  it('gives proxies and the model to the api and the browser step only', () => {
+    const { template: configured } = buildStack({
+      proxyUrls: { RESIDENTIAL: 'http://user:pw@proxy.example:3128' },
+      model: { provider: 'bedrock', modelId: 'anthropic.claude-v2' },
+    });
+
+    for (const name of ['Api', 'BrowserStep']) {
+      expect(functionNamed(configured, name).Properties.Environment.Variables).toMatchObject({
+        PROXY_URLS: '{"RESIDENTIAL":"http://user:pw@proxy.example:3128"}',
+        MODEL_PROVIDER: 'bedrock',
+        MODEL_ID: 'anthropic.claude-v2',
+      });
+    }
+    for (const name of ['Prepare', 'Finalize', 'Webhook']) {
+      const variables = functionNamed(configured, name).Properties.Environment.Variables;
+      expect(variables.PROXY_URLS).toBeUndefined();
+      expect(variables.MODEL_PROVIDER).toBeUndefined();
+    }
+  });
+
+  it('reserves concurrency for browsers only when asked to', () => {
+    const limited = buildStack({ maxConcurrentBrowsers: 5 }).template;
+
+    expect(functionNamed(limited, 'BrowserStep').Properties.ReservedConcurrentExecutions).toBe(5);
+    expect(functionNamed(template, 'BrowserStep').Properties.ReservedConcurrentExecutions).toBe(
+      undefined,
+    );
+  });
+});
+
+function ephemeralMiB(fn: CfnResourceJson): number {
+  return fn.Properties.EphemeralStorage.Size;
+}
