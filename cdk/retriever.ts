@@ -23,9 +23,17 @@ import {
 import { Storage } from './storage.ts';
 
 const PROJECT_ROOT = path.resolve(import.meta.dirname, '..');
-/** The api answers within API Gateway's 29 s integration limit. */
-const API_TIMEOUT = Duration.seconds(28);
-const SERVICE_TIMEOUT = Duration.seconds(60);
+/**
+ * Each function ends before whatever waits for it gives up, so a slow call fails with the
+ * function's own error: the api within API Gateway's 29 s, the others within their Task state's
+ * TimeoutSeconds in lib/workflow's definition (60 s, and 30 s for a webhook delivery).
+ */
+const TIMEOUTS: Record<Exclude<FunctionName, 'browser-step'>, Duration> = {
+  api: Duration.seconds(28),
+  prepare: Duration.seconds(50),
+  finalize: Duration.seconds(50),
+  webhook: Duration.seconds(25),
+};
 
 export interface RetrieverConstructProps extends RetrieverProps {
   /** Builds the run's state machine definition; lib/workflow's buildDefinition. */
@@ -204,9 +212,7 @@ export class Retriever extends Construct {
 }
 
 function timeoutOf(name: FunctionName, settings: Settings): Duration {
-  if (name === 'browser-step') return settings.browserStepTimeout;
-
-  return name === 'api' ? API_TIMEOUT : SERVICE_TIMEOUT;
+  return name === 'browser-step' ? settings.browserStepTimeout : TIMEOUTS[name];
 }
 
 function pascal(name: string): string {

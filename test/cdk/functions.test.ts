@@ -1,6 +1,7 @@
 import type { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ConfigSchema } from '../../lib/config.ts';
+import { buildDefinition } from '../../lib/workflow/definition.ts';
 import { buildStack, type CfnResourceJson, functionNamed, resourcesOfType } from './support.ts';
 
 let template: Template;
@@ -59,19 +60,39 @@ describe('functions', () => {
     expect(ephemeralMiB(functionNamed(small.template, 'BrowserStep'))).toBe(1624);
   });
 
-  it('runs the other functions on arm64 with the service memory and short timeouts', () => {
-    for (const [name, timeout] of [
-      ['Api', 28],
-      ['Prepare', 60],
-      ['Finalize', 60],
-      ['Webhook', 60],
-    ] as const) {
+  it('runs the other functions on arm64 with the service memory', () => {
+    for (const name of ['Api', 'Prepare', 'Finalize', 'Webhook']) {
       expect(functionNamed(template, name).Properties).toMatchObject({
         Architectures: ['arm64'],
         MemorySize: 512,
-        Timeout: timeout,
       });
     }
+  });
+
+  it('ends the api within the 29 s API Gateway waits for it', () => {
+    expect(functionNamed(template, 'Api').Properties.Timeout).toBeLessThan(29);
+  });
+
+  it('ends each task function before its state in the run definition times out', () => {
+    const real = buildStack({}, { definition: buildDefinition }).template;
+    const [machine] = resourcesOfType(real, 'AWS::StepFunctions::StateMachine');
+    const [separator, parts] = machine.Properties.DefinitionString['Fn::Join'];
+    const text = (parts as unknown[])
+      .map((part) =>
+        typeof part === 'string'
+          ? part
+          : `<${(part as { 'Fn::GetAtt': string[] })['Fn::GetAtt'][0]}>`,
+      )
+      .join(separator);
+    const tasks = Object.values(JSON.parse(text).States as Record<string, TaskState>).filter(
+      (state) => state.Type === 'Task' && state.Resource.startsWith('<'),
+    );
+    const timeoutOf = (resource: string) =>
+      resourcesOfType(real, 'AWS::Lambda::Function').find((fn) => `<${fn.logicalId}>` === resource)
+        ?.Properties.Timeout;
+
+    expect(tasks.length).toBeGreaterThanOrEqual(4);
+    for (const task of tasks) expect(timeoutOf(task.Resource)).toBeLessThan(task.TimeoutSeconds);
   });
 
   it('writes the deployment limits into every function as the config expects them', () => {
@@ -125,6 +146,12 @@ describe('functions', () => {
     );
   });
 });
+
+interface TaskState {
+  Type: string;
+  Resource: string;
+  TimeoutSeconds: number;
+}
 
 function ephemeralMiB(fn: CfnResourceJson): number {
   return fn.Properties.EphemeralStorage.Size;
