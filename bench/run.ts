@@ -2,7 +2,9 @@ import { Command } from 'commander';
 import { type Bench, type BenchRow, printRows } from './report.ts';
 
 /** Every benchmark of the project; each file exports one `Bench`. */
-const BENCHES: Record<string, () => Promise<Bench>> = {};
+const BENCHES: Record<string, () => Promise<Bench>> = {
+  'aws-cost': async () => (await import('./aws-cost.ts')).default,
+};
 
 const program = new Command()
   .name('bench')
