@@ -4,6 +4,7 @@ import { type Bench, type BenchRow, printRows } from './report.ts';
 /** Every benchmark of the project; each file exports one `Bench`. */
 const BENCHES: Record<string, () => Promise<Bench>> = {
   'aws-cost': async () => (await import('./aws-cost.ts')).default,
+  'egress-proxy': async () => (await import('./egress-proxy.ts')).default,
 };
 
 const program = new Command()

@@ -35,6 +35,8 @@ export const ConfigSchema = z.object({
   S3_ENDPOINT: z.string().default(''),
   MAX_STEPS_LIMIT: int(50, 1),
   RUN_TIMEOUT_S: int(1800, 10),
+  /** Seconds of work per browser-step invocation where no Lambda deadline applies (local mode). */
+  BROWSER_STEP_BUDGET_S: int(840, 20),
   DOWNLOAD_URL_TTL_S: int(86_400, 60),
   MAX_FILE_BYTES: int(GIB, 1),
   MAX_RUN_FILES: int(64, 1),

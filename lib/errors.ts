@@ -54,11 +54,14 @@ export class ConflictError extends RetrieverError {
 /** A blocked destination under the network rules. */
 export class BlockedAddressError extends RetrieverError {
   readonly host: string;
+  /** Why, for example `127.0.0.1 is a loopback address`. */
+  readonly reason: string;
 
   constructor(host: string, reason: string) {
     super('blocked_address', `Blocked by the network rules: ${host} (${reason})`);
     this.name = 'BlockedAddressError';
     this.host = host;
+    this.reason = reason;
   }
 }
 
@@ -67,6 +70,14 @@ export class TransientError extends RetrieverError {
   constructor(message: string, options?: ErrorOptions) {
     super('transient', message, { ...options, retryable: true });
     this.name = 'TransientError';
+  }
+}
+
+/** A webhook delivery attempt that failed; the state machine retries it with backoff. */
+export class WebhookDeliveryError extends RetrieverError {
+  constructor(message: string) {
+    super('webhook_failed', message, { retryable: true });
+    this.name = 'WebhookDeliveryError';
   }
 }
 

@@ -13,6 +13,8 @@ export interface StepRecord {
   /** Names of the files this step produced. */
   files: string[];
   error: string | null;
+  /** Downloads still in flight when the action returned (ActionResult.pendingDownloads). */
+  pendingDownloads?: number;
 }
 
 export interface PlannerInput {

@@ -7,6 +7,9 @@ import type { ActionResult, CapturedFile } from './types.ts';
 
 type RunErrorEntry = ActionResult['errors'][number];
 
+/** The outcome of a download the network cut short (not one the service stopped). */
+const INTERRUPTED = 'the transfer was interrupted';
+
 /** Free space kept on the work disk while a download grows; below it the download is stopped. */
 const MIN_FREE_BYTES = 16 * 1024 * 1024;
 const DISK_POLL_MS = 250;
@@ -20,6 +23,22 @@ export interface DownloadCaptureOptions {
   downloadTimeoutMs: number;
   deadline: number;
   logger: Logger;
+  /** Fetches a URL again in a fresh tab, resolving once its download has started (or not). */
+  refetch(url: string): Promise<boolean>;
+}
+
+/** How many times an interrupted GET download is fetched again. */
+const MAX_REFETCHES = 1;
+
+/**
+ * A plain-http download started from an https page: Chrome blocks these, and so does the service
+ * in every build, so that a run's outcome does not depend on the browser it ran in.
+ */
+function isInsecureFromSecure(url: string, page: Page): boolean {
+  if (!url.startsWith('http:')) return false;
+  const opener = page.url() === 'about:blank' ? '' : page.url();
+
+  return opener.startsWith('https:');
 }
 
 async function freeBytes(dir: string): Promise<number> {
@@ -40,6 +59,8 @@ export class DownloadCapture {
   readonly #errors: RunErrorEntry[] = [];
   readonly #watched = new WeakSet<Page>();
   #started = 0;
+  readonly #startedUrls = new Set<string>();
+  readonly #refetches = new Map<string, number>();
   #startListeners: Array<() => void> = [];
 
   constructor(options: DownloadCaptureOptions) {
@@ -56,6 +77,11 @@ export class DownloadCapture {
   /** How many downloads have started so far. */
   get started(): number {
     return this.#started;
+  }
+
+  /** Whether a download of `url` has started in this session. */
+  hasStarted(url: string): boolean {
+    return this.#startedUrls.has(url);
   }
 
   get pending(): number {
@@ -118,9 +144,11 @@ export class DownloadCapture {
 
   #onDownload(download: Download): void {
     this.#started += 1;
+    if (this.#startedUrls.size < 1000) this.#startedUrls.add(download.url());
     for (const listener of [...this.#startListeners]) listener();
     const task = this.#capture(download)
       .then((file) => {
+        if (!file) return;
         this.#finished.push(file);
         if (file.rejected) this.#errors.push({ code: 'download_rejected', message: file.rejected });
       })
@@ -138,7 +166,20 @@ export class DownloadCapture {
     this.#inFlight.add(task);
   }
 
-  async #capture(download: Download): Promise<CapturedFile> {
+  /** Fetches an interrupted GET download once more, within the deadline. */
+  async #refetch(url: string, method: string | null, name: string): Promise<boolean> {
+    const count = this.#refetches.get(url) ?? 0;
+    if (method !== 'GET' || !/^https?:/.test(url) || count >= MAX_REFETCHES) return false;
+    this.#refetches.set(url, count + 1);
+    this.#errors.push({
+      code: 'download_interrupted',
+      message: `The download of ${name} was interrupted; fetching it once more`,
+    });
+
+    return this.#options.refetch(url);
+  }
+
+  async #capture(download: Download): Promise<CapturedFile | null> {
     const url = download.url();
     const facts = this.#options.responses.get(url);
     const name = download.suggestedFilename();
@@ -149,6 +190,14 @@ export class DownloadCapture {
       suggestedName: name,
       sourceUrl: url.startsWith('data:') ? 'data:' : url,
     });
+    if (isInsecureFromSecure(url, download.page())) {
+      await download.cancel();
+      this.#errors.push({
+        code: 'download_blocked',
+        message: `An insecure (http) download from a secure page was blocked: ${url.slice(0, 300)}`,
+      });
+      return refuse(`${name} was blocked: insecure download from a secure page`);
+    }
     const announced = facts?.contentLength ?? null;
     const early = announced !== null ? await this.#precheck(announced) : null;
     if (early) {
@@ -156,6 +205,9 @@ export class DownloadCapture {
       return refuse(`${name} was not downloaded: ${early}`);
     }
     const outcome = await this.#awaitCompletion(download);
+    if (outcome === INTERRUPTED && (await this.#refetch(url, facts?.method ?? null, name))) {
+      return null;
+    }
     if (outcome) return refuse(`${name} did not download completely: ${outcome}`);
 
     return this.#options.files.storeLocal({
@@ -204,7 +256,8 @@ export class DownloadCapture {
     }, DISK_POLL_MS);
     try {
       const failure = await download.failure();
-      return stopped ?? failure;
+      if (stopped) return stopped;
+      return failure ? INTERRUPTED : null;
     } finally {
       clearTimeout(timer);
       clearInterval(disk);

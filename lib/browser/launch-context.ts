@@ -13,7 +13,7 @@ const VIEWPORT = { width: 1280, height: 900 };
 /** Callbacks from the page hooks, set by the session once it exists. */
 export interface PageBindings {
   onHint?: (hint: DownloadHint) => void;
-  onPrint?: (page: Page) => void;
+  onPrint?: (page: Page, target: 'self' | 'popup') => void;
 }
 
 /** A browser context ready for a run, and how to end it. */
@@ -67,7 +67,9 @@ async function exposeBindings(context: BrowserContext, bindings: PageBindings, h
       bindings.onHint?.({ href: hint.href.slice(0, 4000), download: hint.download.slice(0, 300) });
     }
   });
-  await context.exposeBinding('__retrieverPrint', (source) => bindings.onPrint?.(source.page));
+  await context.exposeBinding('__retrieverPrint', (source, target: unknown) =>
+    bindings.onPrint?.(source.page, target === 'popup' ? 'popup' : 'self'),
+  );
   await context.addInitScript(`(() => { const __name = (f) => f; (${hooks})(); })()`);
 }
 

@@ -55,10 +55,27 @@ export function installPageHooks(): void {
     if (type === 'click' || type === 'mousedown' || type === 'pointerdown') clickable.add(this);
     return original.call(this, type, listener, options);
   };
+  const notify = (target: string) =>
+    (window as unknown as Record<string, (t: string) => void>).__retrieverPrint?.(target);
   window.print = () => {
     state.prints += 1;
-    const notify = (window as unknown as Record<string, () => void>).__retrieverPrint;
-    notify?.();
+    notify('self');
+  };
+  // a blank popup that gets a document written into it never runs init scripts of its own
+  const open = window.open;
+  window.open = function (this: Window, ...args: Parameters<typeof window.open>) {
+    const opened = open.apply(this, args);
+    try {
+      if (opened) {
+        opened.print = () => {
+          state.prints += 1;
+          notify('popup');
+        };
+      }
+    } catch {
+      // a cross-origin window keeps its own print
+    }
+    return opened;
   };
   // names from download attributes, which Chromium ignores on cross-origin links
   const report = (a: Element | null) => {

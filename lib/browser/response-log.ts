@@ -8,6 +8,7 @@ export interface ResponseFacts {
   contentDisposition: string | null;
   contentLength: number | null;
   contentEncoding: string | null;
+  method: string;
 }
 
 const MAX_ENTRIES = 500;
@@ -33,6 +34,7 @@ export class ResponseLog {
       contentDisposition: headers['content-disposition'] ?? null,
       contentLength: Number.isFinite(length) ? length : null,
       contentEncoding: headers['content-encoding'] ?? null,
+      method: response.request().method(),
     });
     if (this.#entries.size > MAX_ENTRIES) {
       const oldest = this.#entries.keys().next().value;

@@ -1,4 +1,4 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page, Request } from 'playwright-core';
 import type { Config } from '../config.ts';
 import type { StoredFile } from '../contracts/run.ts';
 import type { ArtifactStore } from '../files/artifact-store.ts';
@@ -28,6 +28,15 @@ export interface BrowserSessionDeps {
 const BLOCKED_DOWNLOAD = /download/i;
 const BLOCK_WORDS = /(blocked|disallowed|sandbox|mixed content|insecure|not allowed)/i;
 
+function isTopLevel(request: Request): boolean {
+  try {
+    return request.frame().parentFrame() === null;
+  } catch {
+    // requests of service workers have no frame
+    return false;
+  }
+}
+
 class PlaywrightSession implements BrowserSession, ActionTarget {
   readonly context: BrowserContext;
   readonly capture: DownloadCapture;
@@ -41,6 +50,8 @@ class PlaywrightSession implements BrowserSession, ActionTarget {
   readonly #options: SessionOptions;
   readonly #deps: BrowserSessionDeps;
   readonly #dialogs: string[] = [];
+  #aborted: { url: string; topLevel: boolean }[] = [];
+  readonly #responses = new ResponseLog();
   readonly #prints = new Map<Page, Promise<Buffer | null>>();
   #page: Page;
   #closed = false;
@@ -60,7 +71,7 @@ class PlaywrightSession implements BrowserSession, ActionTarget {
       downloadSuffix: options.downloadSuffix,
       existingFiles: options.existingFiles,
     });
-    const responses = new ResponseLog();
+    const responses = this.#responses;
     const hints = this.hints;
     this.capture = new DownloadCapture({
       files: this.files,
@@ -70,14 +81,22 @@ class PlaywrightSession implements BrowserSession, ActionTarget {
       downloadTimeoutMs: this.downloadTimeoutMs,
       deadline: options.deadline,
       logger: deps.logger,
+      refetch: (url) => this.#refetch(url),
     });
     this.network = new NetworkActivity(this.context);
     this.context.on('response', (response) => responses.record(response));
+    this.context.on('requestfailed', (request) => {
+      const failure = request.failure()?.errorText ?? '';
+      if (request.resourceType() !== 'document' || !failure.includes('ERR_ABORTED')) return;
+      if (this.#aborted.length < 50) {
+        this.#aborted.push({ url: request.url(), topLevel: isTopLevel(request) });
+      }
+    });
     this.context.on('page', (page) => this.#watch(page));
     for (const page of this.context.pages()) this.#watch(page);
     this.#page = launched.page;
     launched.bindings.onHint = (hint) => hints.add(hint);
-    launched.bindings.onPrint = (page) => this.#onPrint(page);
+    launched.bindings.onPrint = (page, target) => this.#onPrint(page, target);
   }
 
   page(): Page {
@@ -113,13 +132,29 @@ class PlaywrightSession implements BrowserSession, ActionTarget {
   }
 
   /** Renders a page the moment it asks to print, because such popups often close right after. */
-  #onPrint(page: Page): void {
+  #onPrint(source: Page, target: 'self' | 'popup'): void {
+    const page = target === 'popup' ? (this.context.pages().at(-1) ?? source) : source;
     const render = (async () => {
       await page.emulateMedia({ media: 'print' });
-      return page.pdf({ printBackground: true });
+      try {
+        return await page.pdf({ printBackground: true });
+      } finally {
+        await page.emulateMedia({ media: null }).catch(() => undefined);
+      }
     })().catch(() => null);
-    this.#prints.set(page, render);
-    if (page !== this.#page) this.#prints.set(this.#page, render);
+    for (const key of new Set([page, source, this.#page])) this.#prints.set(key, render);
+  }
+
+  /** Opens a URL in a tab of its own so that its download starts again; the tab is closed. */
+  async #refetch(url: string): Promise<boolean> {
+    const before = this.capture.started;
+    const tab = await this.context.newPage();
+    await tab.goto(url, { timeout: this.downloadTimeoutMs }).catch(() => undefined);
+    const started = await this.capture.waitForStart(before, 5000);
+    // the tab stays open until the download is done, since closing it may cancel the download
+    this.capture.settle(this.downloadTimeoutMs).finally(() => tab.close().catch(() => undefined));
+
+    return started;
   }
 
   async open(url: string): Promise<ActionResult> {
@@ -185,15 +220,33 @@ class PlaywrightSession implements BrowserSession, ActionTarget {
     return this.#result(ok, errors);
   }
 
-  #result(ok: boolean, errors: ActionResult['errors']): ActionResult {
+  #result(ok: boolean, found: ActionResult['errors']): ActionResult {
+    const errors = [...found];
     const drained = this.capture.drain();
+    const current = this.#page.isClosed() ? '' : this.#page.url();
+    const abandoned = this.#aborted.filter(
+      (entry) => !this.capture.hasStarted(entry.url) && entry.url !== current,
+    );
+    this.#aborted = [];
+    for (const entry of abandoned) {
+      const disposition = this.#responses.get(entry.url)?.contentDisposition ?? '';
+      if (!entry.topLevel && /^\s*attachment/i.test(disposition)) {
+        // Chromium drops downloads of sandboxed frames without a word; this is the only trace
+        errors.push({
+          code: 'download_blocked',
+          message: `A frame's download was blocked (sandboxed frame?): ${entry.url.slice(0, 300)}`,
+        });
+      }
+    }
+    const abandonedUrls = [...new Set(abandoned.map((entry) => entry.url))];
 
     return {
       ok,
       files: drained.files,
       pendingDownloads: this.capture.pending,
       errors: [...errors, ...drained.errors],
-      url: this.#page.isClosed() ? '' : this.#page.url(),
+      url: current,
+      abandonedUrls,
     };
   }
 }

@@ -93,6 +93,11 @@ export interface ActionResult {
   /** Problems met, already phrased for the run's `errors`. */
   errors: Omit<RunError, 'step'>[];
   url: string;
+  /**
+   * Navigations the page started and then cancelled before they produced a page or a download
+   * (a site firing several downloads at once): open them one at a time to get their files.
+   */
+  abandonedUrls: string[];
 }
 
 /** Options of one browser session (one run's browser, or one resume of it). */

@@ -69,15 +69,18 @@ const RUN_ID_PARAMETER = {
   schema: { type: 'string', pattern: '^tsk_[0-9A-HJKMNP-TV-Z]{26}$' },
 };
 
-function paths(): JsonObject {
-  const runAnswer = json(ref('Run'), 'The run');
-  const notFound = json(ref('Detail'), 'Unknown run, or a run of another owner');
-  const conflict = json(ref('Detail'), 'The run is not in a state that allows this');
-  const body = (name: string, required = true) => ({
-    required,
-    content: { 'application/json': { schema: ref(name) } },
-  });
+const RUN_ANSWER = json(ref('Run'), 'The run');
+const NOT_FOUND = json(ref('Detail'), 'Unknown run, or a run of another owner');
+const CONFLICT = json(ref('Detail'), 'The run is not in a state that allows this');
+const NOT_JSON = json(ref('Detail'), 'Body is not JSON');
 
+const body = (name: string, required = true) => ({
+  required,
+  content: { 'application/json': { schema: ref(name) } },
+});
+
+/** Creating and listing runs. */
+function runCollectionPaths(): JsonObject {
   return {
     '/v1/run/tasks/download_files': {
       post: {
@@ -88,7 +91,7 @@ function paths(): JsonObject {
           '200': json(ref('Run'), 'The run, status created or queued'),
           '400': json(ref('Detail'), 'A value this deployment cannot use'),
           '413': json(ref('Detail'), 'Body larger than 256 KiB'),
-          '415': json(ref('Detail'), 'Body is not JSON'),
+          '415': NOT_JSON,
           ...COMMON_ERRORS,
         },
       },
@@ -114,12 +117,18 @@ function paths(): JsonObject {
         responses: { '200': json(ref('RunList'), 'A page of runs'), ...COMMON_ERRORS },
       },
     },
+  };
+}
+
+/** Operations on one run. */
+function runPaths(): JsonObject {
+  return {
     '/v1/runs/{run_id}': {
       get: {
         operationId: 'getRun',
         summary: 'The run as it is now',
         parameters: [RUN_ID_PARAMETER],
-        responses: { '200': runAnswer, '404': notFound, ...COMMON_ERRORS },
+        responses: { '200': RUN_ANSWER, '404': NOT_FOUND, ...COMMON_ERRORS },
       },
     },
     '/v1/runs/{run_id}/cancel': {
@@ -127,7 +136,7 @@ function paths(): JsonObject {
         operationId: 'cancelRun',
         summary: 'Cancel a run that has not ended',
         parameters: [RUN_ID_PARAMETER],
-        responses: { '200': runAnswer, '404': notFound, '409': conflict, ...COMMON_ERRORS },
+        responses: { '200': RUN_ANSWER, '404': NOT_FOUND, '409': CONFLICT, ...COMMON_ERRORS },
       },
     },
     '/v1/runs/{run_id}/retry_webhook': {
@@ -137,15 +146,21 @@ function paths(): JsonObject {
         parameters: [RUN_ID_PARAMETER],
         requestBody: body('RetryWebhookRequest', false),
         responses: {
-          '200': runAnswer,
+          '200': RUN_ANSWER,
           '400': json(ref('Detail'), 'No webhook URL, or one the network rules refuse'),
-          '404': notFound,
-          '409': conflict,
-          '415': json(ref('Detail'), 'Body is not JSON'),
+          '404': NOT_FOUND,
+          '409': CONFLICT,
+          '415': NOT_JSON,
           ...COMMON_ERRORS,
         },
       },
     },
+  };
+}
+
+/** One-time codes and the public routes. */
+function servicePaths(): JsonObject {
+  return {
     '/v1/credentials/totp': {
       post: {
         operationId: 'pushTotpCode',
@@ -154,7 +169,7 @@ function paths(): JsonObject {
         responses: {
           '200': json(ref('PushedCode'), 'The code was stored'),
           '400': json(ref('Detail'), 'No code found in the content'),
-          '415': json(ref('Detail'), 'Body is not JSON'),
+          '415': NOT_JSON,
           ...COMMON_ERRORS,
         },
       },
@@ -191,7 +206,7 @@ export function buildOpenApiDocument(maxStepsLimit: number): JsonObject {
       description: 'Download files from websites with a browser agent.',
     },
     security: [{ ApiKey: [] }, { Bearer: [] }],
-    paths: paths(),
+    paths: { ...runCollectionPaths(), ...runPaths(), ...servicePaths() },
     components: {
       securitySchemes: {
         ApiKey: { type: 'apiKey', in: 'header', name: 'x-api-key' },

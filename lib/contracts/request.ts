@@ -1,4 +1,7 @@
 import { z } from 'zod';
+import { MAX_URL_LENGTH, normalizeHttpUrl } from '../net/url-rules.ts';
+
+export { MAX_URL_LENGTH };
 
 export const PROXY_LOCATIONS = [
   'RESIDENTIAL',
@@ -33,7 +36,6 @@ export const ProxyLocationSchema = z.enum(PROXY_LOCATIONS);
 export type ProxyLocation = z.infer<typeof ProxyLocationSchema>;
 
 export const MAX_BODY_BYTES = 256 * 1024;
-export const MAX_URL_LENGTH = 2083;
 
 /** Header names a caller may not set: they would break HTTP framing or bypass the network rules. */
 export const FORBIDDEN_HEADER_NAMES = new Set([
@@ -53,7 +55,15 @@ export const FORBIDDEN_HEADER_NAMES = new Set([
   'x-forwarded-for',
   'x-forwarded-host',
   'x-forwarded-proto',
+  // A JSON object key that JavaScript objects cannot hold as data.
+  '__proto__',
+  'via',
+  'x-real-ip',
+  'http2-settings',
 ]);
+
+/** Prefixes of header names a caller may not set (proxy control, client address spoofing). */
+export const FORBIDDEN_HEADER_PREFIXES = ['proxy-', 'x-forwarded-'];
 
 const HEADER_TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
@@ -65,7 +75,8 @@ function anyCase(word: string): string {
 }
 
 const FORBIDDEN_HEADER = new RegExp(
-  `^(?!(?:${[...FORBIDDEN_HEADER_NAMES].map(anyCase).join('|')})$)(?!${anyCase('proxy-')})`,
+  `^(?!(?:${[...FORBIDDEN_HEADER_NAMES].map(anyCase).join('|')})$)` +
+    `(?!${FORBIDDEN_HEADER_PREFIXES.map(anyCase).join('|')})`,
 );
 
 const HTTP_SCHEME = `${anyCase('http')}[sS]?://`;
@@ -82,9 +93,25 @@ const START_URL = new RegExp(
 /** A CDP address: http(s) or ws(s). */
 const CDP_ADDRESS = new RegExp(`^(?:${HTTP_SCHEME}|${anyCase('ws')}[sS]?://)${AUTHORITY_AND_REST}`);
 
-/** The start URL as the browser opens it: a bare host gets `https://`. */
+/**
+ * The start URL as the browser opens it: a bare host gets `https://`, and the host is written
+ * the way the network rules judge it (see lib/net/url-rules.ts).
+ */
 export function normalizeStartUrl(url: string): string {
+  const result = normalizeHttpUrl(url, { allowBareHost: true });
+  if (result.ok) return result.url;
+
   return HTTP_URL.test(url) ? url : `https://${url}`;
+}
+
+/** The URL rules of the network rules: no user name or password, no zone id, a real host. */
+function followsUrlRules(allowBareHost: boolean) {
+  return (value: string, ctx: z.RefinementCtx) => {
+    // The length rule has already reported an over-long URL.
+    if (value.length > MAX_URL_LENGTH) return;
+    const result = normalizeHttpUrl(value, { allowBareHost });
+    if (!result.ok) ctx.addIssue({ code: 'custom', message: result.message });
+  };
 }
 
 /** True when WHATWG URL parsing accepts the URL and it names a host. */
@@ -99,7 +126,7 @@ export const HttpUrlSchema = z
   .string()
   .max(MAX_URL_LENGTH)
   .regex(HTTP_URL, { message: 'URL must be an absolute http or https URL', abort: true })
-  .refine(isParsable, 'URL is not well-formed');
+  .superRefine(followsUrlRules(false));
 
 const startUrl = z
   .string()
@@ -108,7 +135,7 @@ const startUrl = z
     message: 'URL must use http or https, or be a bare host such as example.com',
     abort: true,
   })
-  .refine((value) => isParsable(normalizeStartUrl(value)), 'URL is not well-formed');
+  .superRefine(followsUrlRules(true));
 
 const cdpAddress = z
   .string()
@@ -120,7 +147,10 @@ const HeaderNameSchema = z
   .string()
   .max(256)
   .regex(HEADER_TOKEN, 'Header name must be an HTTP token')
-  .regex(FORBIDDEN_HEADER, 'Header may not be set: it controls the connection or the proxy');
+  .regex(
+    FORBIDDEN_HEADER,
+    'Header may not be set by a caller: it controls the connection or the proxy',
+  );
 
 const HeadersSchema = z
   .record(
@@ -130,7 +160,24 @@ const HeadersSchema = z
   .refine((headers) => Object.keys(headers).length <= MAX_HEADERS, {
     message: `At most ${MAX_HEADERS} headers`,
   })
+  .superRefine(refuseRepeatedNames)
   .meta({ maxProperties: MAX_HEADERS });
+
+/** Two names that differ only in case are one header: which value the site gets is a guess. */
+function refuseRepeatedNames(headers: Record<string, string>, ctx: z.RefinementCtx): void {
+  const seen = new Set<string>();
+  for (const name of Object.keys(headers)) {
+    const lower = name.toLowerCase();
+    if (seen.has(lower)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [name],
+        message: `Header ${name} is given twice (header names ignore case)`,
+      });
+    }
+    seen.add(lower);
+  }
+}
 
 const START_ORIGINS = ['browser_session_id', 'browser_profile_id', 'browser_address'] as const;
 

@@ -25,12 +25,52 @@ export function readJsonBody(request: ApiRequest): unknown {
   const contentType = request.headers['content-type'];
   if (!isJsonMediaType(contentType)) throw new UnsupportedMediaTypeError(contentType);
 
+  let value: unknown;
   try {
-    return JSON.parse(body);
+    value = JSON.parse(body);
   } catch {
     throw new RequestValidationError([
       { loc: ['body'], msg: 'JSON decode error', type: 'json_invalid' },
     ]);
+  }
+  rejectPrototypeKeys(value);
+
+  return value;
+}
+
+interface Visit {
+  value: unknown;
+  key: string | number;
+  parent: Visit | null;
+}
+
+function locOf(visit: Visit): (string | number)[] {
+  const loc: (string | number)[] = [];
+  for (let at: Visit | null = visit; at; at = at.parent) loc.unshift(at.key);
+
+  return loc;
+}
+
+/**
+ * Refuses `__proto__` keys anywhere in a body: JavaScript objects cannot hold them as data, so
+ * schema checks would silently drop them. Iterative, and paths are built only for a hit, because
+ * a body may nest a hundred thousand levels deep.
+ */
+function rejectPrototypeKeys(value: unknown): void {
+  const pending: Visit[] = [{ value, key: 'body', parent: null }];
+  while (pending.length > 0) {
+    const visit = pending.pop()!;
+    if (visit.value === null || typeof visit.value !== 'object') continue;
+    const isArray = Array.isArray(visit.value);
+    for (const [key, child] of Object.entries(visit.value)) {
+      const next = { value: child, key: isArray ? Number(key) : key, parent: visit };
+      if (key === '__proto__') {
+        throw new RequestValidationError([
+          { loc: locOf(next), msg: 'The key __proto__ is not allowed', type: 'value_error' },
+        ]);
+      }
+      pending.push(next);
+    }
   }
 }
 

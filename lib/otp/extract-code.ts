@@ -5,7 +5,7 @@ export const BARE_CODE_MAX_LENGTH = 10;
 const CODE_WORDS = /\b(?:code|otp|passcode|pin|one[- ]time|verification|security|2fa|token)\b/gi;
 
 /** A run of 4 to 8 digits that is not part of a longer number, date or amount. */
-const CANDIDATE = /(?<![\d.,/:-])\d{4,8}(?![\d/:]|[.,-]\d)/g;
+const CANDIDATE = /(?<![\d.,/:]|\d-)\d{4,8}(?![\d/:]|[.,-]\d)/g;
 
 function wordPositions(text: string): number[] {
   return [...text.matchAll(CODE_WORDS)].map((match) => match.index + match[0].length);

@@ -32,21 +32,21 @@ describe('422: schema errors, one entry each', () => {
   });
 
   it.each([
-    ['navigation_goal', '', 'string_too_short'],
-    ['navigation_goal', 'x'.repeat(10_001), 'string_too_long'],
-    ['url', `https://example.com/${'a'.repeat(2084)}`, 'string_too_long'],
-    ['max_screenshot_scrolling_times', -1, 'greater_than_equal'],
-    ['max_screenshot_scrolling_times', 21, 'less_than_equal'],
-    ['max_screenshot_scrolling_times', 1.5, 'int_from_float'],
-    ['download_timeout', 0.5, 'greater_than_equal'],
-    ['download_timeout', 900.5, 'less_than_equal'],
-    ['max_steps_per_run', 0, 'greater_than_equal'],
-    ['max_steps_per_run', 51, 'less_than_equal'],
-    ['proxy_location', 'MARS', 'enum'],
-    ['download_suffix', '', 'string_too_short'],
-    ['navigation_goal', 42, 'string_type'],
-    ['download_timeout', '120', 'float_type'],
-  ])('rejects %s = %j with one %s entry on its loc', async (field, value, type) => {
+    ['navigation_goal', 'string_too_short', ''],
+    ['navigation_goal', 'string_too_long', 'x'.repeat(10_001)],
+    ['url', 'string_too_long', `https://example.com/${'a'.repeat(2084)}`],
+    ['max_screenshot_scrolling_times', 'greater_than_equal', -1],
+    ['max_screenshot_scrolling_times', 'less_than_equal', 21],
+    ['max_screenshot_scrolling_times', 'int_from_float', 1.5],
+    ['download_timeout', 'greater_than_equal', 0.5],
+    ['download_timeout', 'less_than_equal', 900.5],
+    ['max_steps_per_run', 'greater_than_equal', 0],
+    ['max_steps_per_run', 'less_than_equal', 51],
+    ['proxy_location', 'enum', 'MARS'],
+    ['download_suffix', 'string_too_short', ''],
+    ['navigation_goal', 'string_type', 42],
+    ['download_timeout', 'float_type', '120'],
+  ])('rejects a bad %s with one %s entry on its loc', async (field, type, value) => {
     const detail = await problems({ ...VALID_TASK, [field]: value });
 
     expect(detail).toHaveLength(1);
@@ -74,11 +74,15 @@ describe('422: schema errors, one entry each', () => {
       ...VALID_TASK,
       extra_http_headers: { Host: 'internal', 'X-Ok': 'fine', 'X-Bad': 'a\r\nb' },
     });
+    const proto = await problems(
+      `{"navigation_goal": "x", "url": "a.com", "extra_http_headers": {"__proto__": "x"}}`,
+    );
 
     expect(detail.map((entry) => entry.loc)).toEqual([
       ['body', 'extra_http_headers', 'Host'],
       ['body', 'extra_http_headers', 'X-Bad'],
     ]);
+    expect(proto.map((entry) => entry.loc)).toEqual([['body', 'extra_http_headers', '__proto__']]);
   });
 
   it('gives each problem of one body its own entry', async () => {
@@ -116,6 +120,12 @@ describe('422: schema errors, one entry each', () => {
     const empty = await api.call('POST', CREATE, undefined);
     expect(empty.status).toBe(422);
     expect(empty.json.detail).toEqual([{ loc: ['body'], msg: 'Field required', type: 'missing' }]);
+  });
+
+  it('answers a body nested 100,000 levels deep with 422', async () => {
+    const deep = `{"navigation_goal": "x", "url": "a.com", "extra": ${'['.repeat(100_000)}${']'.repeat(100_000)}}`;
+
+    expect(await problems(deep)).toEqual([expect.objectContaining({ loc: ['body', 'extra'] })]);
   });
 
   it.each([
@@ -224,6 +234,9 @@ describe('404: unknown runs and routes', () => {
 
   it('answers a malformed run id and an unknown path with 404', async () => {
     expect((await api.call('GET', '/v1/runs/not-a-run')).status).toBe(404);
+    expect((await api.call('GET', `/v1/runs/${'x'.repeat(5000)}`)).json).toEqual({
+      detail: `Run not found: ${'x'.repeat(64)}...`,
+    });
     expect((await api.call('GET', '/v2/anything')).json).toEqual({ detail: 'Not Found' });
   });
 

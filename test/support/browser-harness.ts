@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto';
+import type { Readable } from 'node:stream';
+import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { type BrowserSessionDeps, openBrowserSession } from '../../lib/browser/index.ts';
 import type { BrowserSession, SessionOptions } from '../../lib/browser/types.ts';
 import type { Config } from '../../lib/config.ts';
@@ -85,12 +87,7 @@ export async function startBrowserHarness(
       const run = await runs.get(runId);
       const out: FetchedFile[] = [];
       for (const file of run?.files ?? []) {
-        const bytes = await artifacts.getBytes(file.key);
-        out.push({
-          filename: file.filename,
-          size: bytes?.length ?? -1,
-          sha256: bytes ? createHash('sha256').update(bytes).digest('hex') : '',
-        });
+        out.push({ filename: file.filename, ...(await hashObject(testEnv, file.key)) });
       }
       return out;
     },
@@ -99,6 +96,20 @@ export async function startBrowserHarness(
       await testEnv.close();
     },
   };
+}
+
+/** Size and SHA-256 of an object, read as a stream so that large files stay out of memory. */
+async function hashObject(env: TestEnvironment, key: string) {
+  const object = await env.clients.s3.send(
+    new GetObjectCommand({ Bucket: env.config.ARTIFACTS_BUCKET, Key: key }),
+  );
+  const hash = createHash('sha256');
+  let size = 0;
+  for await (const chunk of object.Body as Readable) {
+    hash.update(chunk as Buffer);
+    size += (chunk as Buffer).length;
+  }
+  return { size, sha256: hash.digest('hex') };
 }
 
 function testRequest(options: Partial<SessionOptions>) {

@@ -1,0 +1,103 @@
+import type { Action, Observation, PageElement } from '../browser/types.ts';
+import type { StoredFile } from '../contracts/run.ts';
+import type { Candidate } from './candidates.ts';
+import { mentionsConcept } from './concepts.ts';
+import type { Goal } from './goal.ts';
+import type { Memory } from './history.ts';
+import { DOWNLOAD_WORDS, EXPORT_WORDS } from './lexicon.ts';
+import { pageKey } from './page.ts';
+import { fitsTarget } from './relevance.ts';
+import { containsAny, normalize } from './text.ts';
+
+/** Recoveries for pages where the plain "click the best download" does not get the files. */
+
+export interface Fallback {
+  actions: Action[];
+  reason: string;
+}
+
+function isCheckbox(e: PageElement): boolean {
+  return e.visible && !e.disabled && (e.type === 'checkbox' || e.role === 'checkbox');
+}
+
+/**
+ * A "download selected" button delivered fewer files than selected (browsers let only the first
+ * download of one click through): select the missing items one at a time and click it again.
+ */
+export function selectOneByOne(
+  observation: Observation,
+  candidates: Candidate[],
+  files: StoredFile[],
+): Fallback | null {
+  const button = candidates.find(
+    (c) =>
+      c.outcome?.producedFile &&
+      containsAny(normalize(c.label), [...DOWNLOAD_WORDS, ...EXPORT_WORDS]) &&
+      !c.href,
+  );
+  const boxes = observation.elements.filter(isCheckbox);
+  if (!button || boxes.length < 2) return null;
+  const storedNames = files.map((f) => normalize(f.filename));
+  const labelOf = (e: PageElement) => normalize(`${e.name} ${e.text} ${e.value ?? ''}`);
+  const missing = boxes.filter((box) => {
+    const label = labelOf(box);
+
+    return (
+      label !== '' && !storedNames.some((name) => label.includes(name) || name.includes(label))
+    );
+  });
+  if (missing.length === 0) return null;
+  const first = missing[0];
+  const actions: Action[] = boxes.map((box) => ({
+    kind: 'check',
+    element: box.id,
+    checked: box === first,
+  }));
+  actions.push({ kind: 'click', element: button.element.id, expectDownload: true });
+
+  return {
+    actions,
+    reason: `The selection download stored ${files.length} file(s) of ${boxes.length}; selecting only ${quoteLabel(first)} and downloading it alone`,
+  };
+}
+
+function quoteLabel(e: PageElement): string {
+  return `'${(e.name || e.text).trim().slice(0, 60)}'`;
+}
+
+/** A sandboxed frame that blocks downloads: open the frame's own page top-level. */
+export function openBlockedFrame(observation: Observation, memory: Memory): Fallback | null {
+  const frame = observation.frames.find(
+    (f) =>
+      f.path !== '0' &&
+      f.sandbox !== null &&
+      !f.sandbox.split(/\s+/).includes('allow-downloads') &&
+      /^https?:/.test(f.url) &&
+      !memory.visited.has(pageKey(f.url)),
+  );
+  if (!frame) return null;
+
+  return {
+    actions: [{ kind: 'navigate', url: frame.url }],
+    reason: `The embedded frame ${frame.url} is sandboxed without allow-downloads; opening it top-level`,
+  };
+}
+
+/**
+ * No file to download, but the goal asks for a page as PDF (a receipt with a print button):
+ * render the page to PDF when it shows what was asked for.
+ */
+export function printPage(observation: Observation, goal: Goal, name: string): Fallback | null {
+  if (!goal.printAsPdf && goal.intent !== 'print') return null;
+  const text = normalize(`${observation.title} ${observation.text}`);
+  const shows =
+    goal.targets.length > 0
+      ? goal.targets.every((t) => fitsTarget(text, t))
+      : goal.concepts.length === 0 || goal.concepts.some((c) => mentionsConcept(text, c));
+  if (!shows) return null;
+
+  return {
+    actions: [{ kind: 'print_pdf', filename: name }],
+    reason: `The page shows ${goal.targets.map((t) => t.label).join(', ') || 'what was asked for'} and offers no file; saving it as ${name}`,
+  };
+}

@@ -1,0 +1,276 @@
+import type { Observation, PageElement } from '../browser/types.ts';
+import { elementLabel, isClickable } from './page.ts';
+import { containsAny, normalize } from './text.ts';
+
+/** Forms and overlays that stand between the planner and the goal: logins, codes, banners. */
+
+export interface LoginForm {
+  username: PageElement | null;
+  password: PageElement;
+  submit: PageElement | null;
+}
+
+const TEXT_INPUTS = new Set(['text', 'email', 'tel', 'search', '']);
+const USER_HINTS = [
+  'user',
+  'username',
+  'email',
+  'e mail',
+  'login',
+  'account',
+  'usuario',
+  'correo',
+  'utilisateur',
+  'identifiant',
+  'courriel',
+  'benutzer',
+  'benutzername',
+  'usuario',
+  'id',
+];
+const LOGIN_WORDS = [
+  'log in',
+  'login',
+  'sign in',
+  'signin',
+  'submit',
+  'continue',
+  'next',
+  'entrar',
+  'iniciar sesion',
+  'acceder',
+  'ingresar',
+  'connexion',
+  'se connecter',
+  'valider',
+  'anmelden',
+  'einloggen',
+  'weiter',
+  'fazer login',
+  'acessar',
+  'continuar',
+  'verify',
+  'confirm',
+  'verificar',
+  'verifier',
+  'bestatigen',
+  'ok',
+  'go',
+];
+const CODE_HINTS = [
+  'one time',
+  'otp',
+  'verification code',
+  'security code',
+  'auth code',
+  'authentication code',
+  '2fa',
+  'two factor',
+  'mfa',
+  'totp',
+  'authenticator',
+  'codigo',
+  'code de verification',
+  'code',
+  'bestatigungscode',
+  'sicherheitscode',
+  'codigo de verificacao',
+  'token',
+  'pin',
+];
+
+function isInput(element: PageElement): boolean {
+  return element.tag === 'input' && element.visible && !element.disabled;
+}
+
+function isTextInput(element: PageElement): boolean {
+  return isInput(element) && TEXT_INPUTS.has(element.type ?? '');
+}
+
+/** A visible password field with the username field and submit button of its form. */
+export function findLoginForm(observation: Observation): LoginForm | null {
+  const elements = observation.elements;
+  const passwordIndex = elements.findIndex((e) => isInput(e) && e.type === 'password');
+  if (passwordIndex < 0) return null;
+  const password = elements[passwordIndex];
+  const sameFrame = (e: PageElement) => e.frame === password.frame;
+  const before = elements.slice(0, passwordIndex).filter((e) => sameFrame(e) && isTextInput(e));
+  const hinted = before.filter((e) => containsAny(normalize(`${e.name} ${e.text}`), USER_HINTS));
+  const username = hinted.at(-1) ?? before.at(-1) ?? null;
+  const after = elements.slice(passwordIndex + 1).filter((e) => sameFrame(e) && isClickable(e));
+  const submit =
+    after.find((e) => e.type === 'submit' && e.visible) ??
+    after.find((e) => e.visible && containsAny(normalize(elementLabel(e)), LOGIN_WORDS)) ??
+    null;
+
+  return { username, password, submit };
+}
+
+/** A visible field that asks for a one-time code, and the button that sends it. */
+export function findCodeField(
+  observation: Observation,
+): { field: PageElement; submit: PageElement | null } | null {
+  const elements = observation.elements;
+  const candidates = elements.filter((e) => isTextInput(e) || (isInput(e) && e.type === 'number'));
+  const field = candidates.find((e) => {
+    const hint = normalize(`${e.name} ${e.text}`);
+
+    return containsAny(hint, CODE_HINTS) && !containsAny(hint, NOT_CODES);
+  });
+  if (!field) return null;
+  const pageAsks = containsAny(normalize(observation.text), CODE_HINTS);
+  if (!pageAsks) return null;
+  const after = elements
+    .slice(elements.indexOf(field) + 1)
+    .filter((e) => isClickable(e) && e.visible);
+  const submit =
+    after.find((e) => e.type === 'submit') ??
+    after.find((e) => containsAny(normalize(elementLabel(e)), LOGIN_WORDS)) ??
+    null;
+
+  return { field, submit };
+}
+
+const NOT_CODES = [
+  'zip code',
+  'postal code',
+  'postcode',
+  'promo code',
+  'coupon code',
+  'discount code',
+  'codigo postal',
+  'code postal',
+  'postleitzahl',
+];
+const BANNER_TOPICS = [
+  'cookie',
+  'cookies',
+  'consent',
+  'gdpr',
+  'privacy',
+  'galletas',
+  'datenschutz',
+  'rgpd',
+  'newsletter',
+  'subscribe',
+];
+const DISMISS_WORDS = [
+  'accept',
+  'accept all',
+  'accept cookies',
+  'allow all',
+  'agree',
+  'i agree',
+  'got it',
+  'ok',
+  'okay',
+  'dismiss',
+  'close',
+  'no thanks',
+  'not now',
+  'maybe later',
+  'reject all',
+  'decline',
+  'aceptar',
+  'acepto',
+  'aceptar todo',
+  'entendido',
+  'cerrar',
+  'accepter',
+  'tout accepter',
+  'j accepte',
+  'fermer',
+  'refuser',
+  'akzeptieren',
+  'alle akzeptieren',
+  'zustimmen',
+  'einverstanden',
+  'schliessen',
+  'ablehnen',
+  'aceitar',
+  'aceito',
+  'concordo',
+  'fechar',
+  'entendi',
+];
+
+const CLOSE_WORDS = [
+  'x',
+  'close',
+  'no thanks',
+  'not now',
+  'maybe later',
+  'cerrar',
+  'fermer',
+  'schliessen',
+  'fechar',
+];
+
+function dismisses(element: PageElement, hasTopic: boolean): boolean {
+  const label = normalize(elementLabel(element));
+  if (element.text.trim() === '×' || CLOSE_WORDS.includes(label)) return true;
+
+  return hasTopic && DISMISS_WORDS.some((w) => label === w || label.startsWith(`${w} `));
+}
+
+/** A button that closes a cookie banner or a modal, when the page shows one. */
+export function findDismissButton(observation: Observation): PageElement | null {
+  const hasTopic = containsAny(normalize(observation.text), BANNER_TOPICS);
+
+  return (
+    observation.elements.find((element) => {
+      if (!element.visible || element.disabled || !isClickable(element)) return false;
+      const leaves =
+        element.href && !element.href.includes('#') && !/^javascript:/i.test(element.href);
+
+      return !leaves && dismisses(element, hasTopic);
+    }) ?? null
+  );
+}
+
+const REFUSAL_WORDS = [
+  'invalid',
+  'incorrect',
+  'wrong',
+  'failed',
+  'not recognized',
+  'does not match',
+  'denied',
+  'unknown user',
+  'try again',
+  'invalido',
+  'invalida',
+  'incorrecto',
+  'incorrecta',
+  'erroneo',
+  'fallido',
+  'incorrect',
+  'invalide',
+  'erronee',
+  'echec',
+  'falsch',
+  'ungultig',
+  'fehlgeschlagen',
+  'invalido',
+  'incorreto',
+  'incorreta',
+  'falhou',
+  'errado',
+  'errada',
+  'locked',
+  'bloqueado',
+  'verrouille',
+  'gesperrt',
+];
+
+/** The page's words refusing a login ("Invalid username or password."), or null. */
+export function loginRefusal(observation: Observation): string | null {
+  const text = normalize(observation.text);
+  const word = REFUSAL_WORDS.find((w) => containsAny(text, [w]));
+  if (!word) return null;
+  const sentence = observation.text
+    .split(/(?<=[.!?])\s+|\n+/)
+    .find((s) => ` ${normalize(s)} `.includes(` ${word} `));
+
+  return (sentence ?? word).trim().slice(0, 200);
+}

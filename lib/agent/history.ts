@@ -1,0 +1,88 @@
+import type { StoredFile } from '../contracts/run.ts';
+import { elementKey, pageKey } from './page.ts';
+import type { StepRecord } from './planner.ts';
+
+/** What the planner remembers of earlier steps, indexed for quick questions. */
+export interface Memory {
+  /** Pages seen (without fragments). */
+  visited: Set<string>;
+  /** Element keys clicked or navigated to, with how it went. */
+  clicks: Map<string, ClickOutcome>;
+  /** Link targets acted on, with how it went (a link is the same link whatever its label). */
+  hrefs: Map<string, ClickOutcome>;
+  /** Sources of stored files: a link to one of them is never followed again. */
+  fileSources: Set<string>;
+  /** Steps that typed a password. */
+  loginAttempts: number;
+  /** Steps whose actions were waits for a download in flight. */
+  waits: number;
+  /** The downloads in flight after the last action. */
+  pendingDownloads: number;
+  /** The last step's records (one per action). */
+  lastStep: StepRecord[];
+}
+
+export interface ClickOutcome {
+  times: number;
+  producedFile: boolean;
+  error: string | null;
+}
+
+function note(map: Map<string, ClickOutcome>, key: string, record: StepRecord): void {
+  const before = map.get(key) ?? { times: 0, producedFile: false, error: null };
+  map.set(key, {
+    times: before.times + 1,
+    producedFile: before.producedFile || record.files.length > 0,
+    error: record.error ?? before.error,
+  });
+}
+
+/** Builds the memory from the step history and the files stored so far. */
+export function remember(history: StepRecord[], files: StoredFile[], currentUrl: string): Memory {
+  const memory: Memory = {
+    visited: new Set([pageKey(currentUrl)]),
+    clicks: new Map(),
+    hrefs: new Map(),
+    fileSources: new Set(files.flatMap((f) => (f.source_url ? [pageKey(f.source_url)] : []))),
+    loginAttempts: new Set(
+      history.filter((r) => r.action.kind === 'fill' && r.action.secret).map((r) => r.step),
+    ).size,
+    waits: history.filter((r) => r.action.kind === 'wait').length,
+    pendingDownloads: 0,
+    lastStep: [],
+  };
+  for (const record of history) {
+    memory.visited.add(pageKey(record.url));
+    const action = record.action;
+    if (action.kind === 'click')
+      note(memory.clicks, elementKey(record.elementText, record.elementHref), record);
+    if (action.kind === 'navigate') note(memory.hrefs, pageKey(action.url), record);
+    if (record.elementHref && action.kind === 'click')
+      note(memory.hrefs, pageKey(record.elementHref), record);
+  }
+  const lastStepNumber = history.at(-1)?.step;
+  memory.lastStep = history.filter((r) => r.step === lastStepNumber);
+  memory.pendingDownloads = memory.lastStep.reduce(
+    (n, r) => Math.max(n, r.pendingDownloads ?? 0),
+    0,
+  );
+
+  return memory;
+}
+
+/** How an element fared before, by what it says (text, name or both) and by its link. */
+export function outcomeOf(
+  memory: Memory,
+  labels: string[],
+  href: string | null,
+): ClickOutcome | null {
+  const byKey = labels.map((l) => memory.clicks.get(elementKey(l, href))).find(Boolean);
+  const byHref = href ? memory.hrefs.get(pageKey(href)) : undefined;
+  if (!byKey && !byHref) return null;
+
+  return {
+    times: Math.max(byKey?.times ?? 0, byHref?.times ?? 0),
+    producedFile: Boolean(byKey?.producedFile || byHref?.producedFile),
+    error: byKey?.error ?? byHref?.error ?? null,
+  };
+}

@@ -1,0 +1,295 @@
+/**
+ * Words the planner understands, in English, Spanish, French, German and Portuguese. Every entry
+ * is in the normal form of `normalize()` (lower case, no accents), so "März" is listed as "marz".
+ */
+
+/** Month names and abbreviations; index 0 is January. */
+export const MONTHS: readonly (readonly string[])[] = [
+  ['january', 'jan', 'enero', 'ene', 'janvier', 'janv', 'januar', 'janner', 'janeiro'],
+  ['february', 'feb', 'febrero', 'fevrier', 'fevr', 'fev', 'februar', 'fevereiro'],
+  ['march', 'mar', 'marzo', 'mars', 'marz', 'maerz', 'marco'],
+  ['april', 'apr', 'abril', 'abr', 'avril', 'avr'],
+  ['may', 'mayo', 'mai', 'maio'],
+  ['june', 'jun', 'junio', 'juin', 'juni', 'junho'],
+  ['july', 'jul', 'julio', 'juillet', 'juil', 'juli', 'julho'],
+  ['august', 'aug', 'agosto', 'ago', 'aout', 'agosto'],
+  ['september', 'sep', 'sept', 'septiembre', 'setiembre', 'septembre', 'setembro', 'set'],
+  ['october', 'oct', 'octubre', 'octobre', 'oktober', 'okt', 'outubro', 'out'],
+  ['november', 'nov', 'noviembre', 'novembre', 'novembro'],
+  ['december', 'dec', 'diciembre', 'dic', 'decembre', 'dezember', 'dez', 'dezembro'],
+];
+
+/** Month words that are also common words; they count only next to a day or a year. */
+export const AMBIGUOUS_MONTHS = new Set([
+  'may',
+  'mar',
+  'ago',
+  'set',
+  'out',
+  'jun',
+  'jul',
+  'dec',
+  'dez',
+]);
+
+export const ENGLISH_MONTHS = [
+  'January',
+  'February',
+  'March',
+  'April',
+  'May',
+  'June',
+  'July',
+  'August',
+  'September',
+  'October',
+  'November',
+  'December',
+];
+
+/** Words that ask for a download (the verb may also be missing altogether). */
+export const DOWNLOAD_WORDS = [
+  'download',
+  'downloads',
+  'get',
+  'grab',
+  'save',
+  'fetch',
+  'pull',
+  'retrieve',
+  'obtain',
+  'descargar',
+  'descarga',
+  'descargue',
+  'descargame',
+  'bajar',
+  'obtener',
+  'guardar',
+  'guarda',
+  'telecharger',
+  'telecharge',
+  'telechargez',
+  'recuperer',
+  'recupere',
+  'enregistrer',
+  'enregistre',
+  'sauvegarder',
+  'herunterladen',
+  'runterladen',
+  'lade',
+  'laden',
+  'speichern',
+  'speichere',
+  'holen',
+  'hol',
+  'baixar',
+  'baixe',
+  'baixa',
+  'salvar',
+  'salve',
+  'obter',
+  'pegar',
+];
+
+export const EXPORT_WORDS = [
+  'export',
+  'exportar',
+  'exporta',
+  'exporte',
+  'exporter',
+  'exportez',
+  'exportieren',
+  'exportiere',
+];
+
+export const PRINT_WORDS = ['print', 'imprimir', 'imprima', 'imprimer', 'imprime', 'drucken'];
+
+/** Words that mark everything of a kind. */
+export const ALL_WORDS = [
+  'all',
+  'every',
+  'each',
+  'todos',
+  'todas',
+  'cada',
+  'tous',
+  'toutes',
+  'chaque',
+  'alle',
+  'allen',
+  'jede',
+  'jeden',
+  'samtliche',
+];
+
+/** Numbers written as words, from one to twelve. */
+export const NUMBER_WORDS: Record<string, number> = {
+  two: 2,
+  dos: 2,
+  deux: 2,
+  zwei: 2,
+  dois: 2,
+  duas: 2,
+  three: 3,
+  tres: 3,
+  trois: 3,
+  drei: 3,
+  four: 4,
+  cuatro: 4,
+  quatre: 4,
+  vier: 4,
+  quatro: 4,
+  five: 5,
+  cinco: 5,
+  cinq: 5,
+  funf: 5,
+  six: 6,
+  seis: 6,
+  sechs: 6,
+  seven: 7,
+  siete: 7,
+  sieben: 7,
+  sete: 7,
+  eight: 8,
+  ocho: 8,
+  huit: 8,
+  acht: 8,
+  oito: 8,
+  nine: 9,
+  nueve: 9,
+  neuf: 9,
+  neun: 9,
+  nove: 9,
+  ten: 10,
+  diez: 10,
+  dix: 10,
+  zehn: 10,
+  dez: 10,
+  twelve: 12,
+  doce: 12,
+  douze: 12,
+  zwolf: 12,
+  doze: 12,
+};
+
+/** Words for the newest item of a list. */
+export const LATEST_WORDS = [
+  'latest',
+  'newest',
+  'most recent',
+  'recent',
+  'last',
+  'current',
+  'ultimo',
+  'ultima',
+  'mas reciente',
+  'mas recientes',
+  'dernier',
+  'derniere',
+  'plus recent',
+  'plus recente',
+  'neueste',
+  'neuesten',
+  'neuestes',
+  'letzte',
+  'letzten',
+  'aktuelle',
+  'aktuellste',
+  'mais recente',
+];
+
+export const LAST_MONTH_PHRASES = [
+  'last month',
+  'previous month',
+  'mes pasado',
+  'mes anterior',
+  'ultimo mes',
+  'mois dernier',
+  'mois precedent',
+  'letzten monat',
+  'letzter monat',
+  'vormonat',
+  'vorigen monat',
+  'mes passado',
+  'ultimo mes',
+];
+
+export const THIS_MONTH_PHRASES = [
+  'this month',
+  'current month',
+  'este mes',
+  'ce mois',
+  'ce mois ci',
+  'diesen monat',
+  'dieser monat',
+  'este mes',
+  'mes atual',
+];
+
+export const LAST_YEAR_PHRASES = [
+  'last year',
+  'previous year',
+  'ano pasado',
+  'annee derniere',
+  'an dernier',
+  'letztes jahr',
+  'letzten jahr',
+  'vorjahr',
+  'ano passado',
+];
+
+export const THIS_YEAR_PHRASES = [
+  'this year',
+  'este ano',
+  'cette annee',
+  'dieses jahr',
+  'diesem jahr',
+];
+
+export const QUARTER_WORDS = ['quarter', 'trimestre', 'quartal'];
+
+/** File kinds, keyed by the extension the file usually has. */
+export const FILE_KINDS: Record<string, readonly string[]> = {
+  pdf: ['pdf'],
+  csv: ['csv'],
+  xlsx: ['xlsx', 'xls', 'excel', 'spreadsheet', 'hoja de calculo', 'tableur', 'planilha'],
+  zip: ['zip'],
+  docx: ['docx', 'word document'],
+  txt: ['txt', 'text file'],
+  json: ['json'],
+  xml: ['xml'],
+  png: ['png'],
+  jpg: ['jpg', 'jpeg'],
+  epub: ['epub'],
+  webm: ['webm'],
+  mp4: ['mp4'],
+  '7z': ['7z'],
+  gz: ['gz', 'gzip'],
+};
+
+/** Extensions that mark a link as a file. */
+export const FILE_EXTENSIONS = new Set([
+  ...Object.keys(FILE_KINDS),
+  'xls',
+  'doc',
+  'pptx',
+  'ppt',
+  'odt',
+  'ods',
+  'rtf',
+  'tar',
+  'tgz',
+  'bz2',
+  'rar',
+  'mp3',
+  'wav',
+  'gif',
+  'svg',
+  'ics',
+  'bin',
+  'exe',
+  'dmg',
+  'msi',
+  'apk',
+  'iso',
+]);

@@ -1,0 +1,308 @@
+import type { Action, ActionResult, BrowserSession, Observation } from '../browser/types.ts';
+import { isTerminal, type RunError, type StoredFile } from '../contracts/run.ts';
+import { type ArtifactStore, runKeys } from '../files/artifact-store.ts';
+import type { Logger } from '../log.ts';
+import type { RunRecord } from '../runs/run-record.ts';
+import type { RunStore } from '../runs/run-store.ts';
+import type { Checkpoint, Outcome } from '../workflow/checkpoint.ts';
+import { maxStepsOutcome, overdueOutcome, stepRecord, withFiles } from './outcomes.ts';
+import type { Decision, Planner } from './planner.ts';
+
+/** A step is not begun with less time than this left in the invocation's budget. */
+export const MIN_STEP_MS = 15_000;
+/** Time kept back from each action's timeout for recording its result. */
+const ACTION_MARGIN_MS = 2_000;
+/** Extra time an action may take beyond download_timeout (page loads, uploads to storage). */
+const ACTION_EXTRA_MS = 30_000;
+
+export interface StepLoopInput {
+  run: RunRecord;
+  checkpoint: Checkpoint;
+  session: BrowserSession;
+  planner: Planner;
+  store: RunStore;
+  artifacts: Pick<ArtifactStore, 'putBytes' | 'delete'>;
+  /** End of this invocation's budget (epoch ms); the loop checkpoints and pauses before it. */
+  deadline: number;
+  /** End of the run's time limit (epoch ms); reaching it ends the run `timed_out`. */
+  runDeadline: number;
+  runTimeoutS: number;
+  clock: () => number;
+  logger: Logger;
+  /** Persists the checkpoint; called after every step. */
+  saveCheckpoint: (checkpoint: Checkpoint) => Promise<void>;
+  /** Page to open before the first step (the start URL, or where the last invocation was). */
+  openUrl: string | null;
+  /** Caps the steps of this invocation (a smaller budget than time alone). */
+  maxStepsThisInvocation?: number;
+  oneTimeCode?: () => Promise<string | null>;
+}
+
+export interface StepLoopResult {
+  checkpoint: Checkpoint;
+  /** True when the run's loop has ended (the checkpoint has its outcome). */
+  done: boolean;
+}
+
+interface LoopState {
+  input: StepLoopInput;
+  checkpoint: Checkpoint;
+  files: StoredFile[];
+  stepsTaken: number;
+  /** Downloads still in flight after the last action. */
+  pending: number;
+}
+
+/**
+ * Runs steps (observe, plan, act, screenshot, record) until the run ends or the invocation's
+ * budget is spent. The run's status is read again before every step, so a cancel stops the loop
+ * within one step. The checkpoint is saved after each step.
+ */
+export async function runStepLoop(input: StepLoopInput): Promise<StepLoopResult> {
+  const state: LoopState = {
+    input,
+    checkpoint: { ...input.checkpoint, invocations: input.checkpoint.invocations + 1 },
+    files: [...input.run.files],
+    stepsTaken: 0,
+    pending: 0,
+  };
+  if (input.openUrl) await openPage(state, input.openUrl);
+  for (;;) {
+    const gate = await checkBeforeStep(state);
+    if (gate === 'pause') return pause(state);
+    if (gate) return end(state, gate);
+
+    const outcome = await takeStep(state);
+    if (outcome) return end(state, outcome);
+  }
+}
+
+/** Opens the page; a start URL that is itself a file is stored like any download. */
+async function openPage(state: LoopState, url: string): Promise<void> {
+  const errors: RunError[] = [];
+  const step = state.checkpoint.step_count;
+  const result = await state.input.session.open(url);
+  await recordFiles(state, result, step, errors);
+  errors.push(...result.errors.map((error) => ({ ...error, step })));
+  await state.input.store.appendErrors(state.input.run.run_id, errors);
+  state.checkpoint = { ...state.checkpoint, url: result.url };
+}
+
+async function pause(state: LoopState): Promise<StepLoopResult> {
+  await settlePending(state);
+  state.checkpoint = await withBrowserState(state);
+  await state.input.saveCheckpoint(state.checkpoint);
+  state.input.logger.info('invocation budget spent', { step: state.checkpoint.step_count });
+
+  return { checkpoint: state.checkpoint, done: false };
+}
+
+async function end(state: LoopState, outcome: Outcome): Promise<StepLoopResult> {
+  await settlePending(state);
+  state.checkpoint = { ...(await withBrowserState(state)), outcome };
+  await state.input.saveCheckpoint(state.checkpoint);
+  state.input.logger.info('run loop ended', {
+    step: state.checkpoint.step_count,
+    outcome: outcome.status,
+  });
+
+  return { checkpoint: state.checkpoint, done: true };
+}
+
+/** Downloads in flight finish (and are stored) before the browser closes. */
+async function settlePending(state: LoopState): Promise<void> {
+  if (state.pending === 0) return;
+  const errors: RunError[] = [];
+  const settled = await state.input.session.settle(actionTimeoutMs(state));
+  await recordFiles(state, settled, state.checkpoint.step_count, errors);
+  errors.push(...settled.errors.map((error) => ({ ...error, step: state.checkpoint.step_count })));
+  await state.input.store.appendErrors(state.input.run.run_id, errors);
+  state.pending = settled.pendingDownloads;
+}
+
+async function withBrowserState(state: LoopState): Promise<Checkpoint> {
+  const now = new Date(state.input.clock()).toISOString();
+  const current = { ...state.checkpoint, files: state.files, updated_at: now };
+  try {
+    return { ...current, storage_state: await state.input.session.storageState() };
+  } catch {
+    return current;
+  }
+}
+
+/** The reason to stop before the next step, 'pause' to resume in a new invocation, or null. */
+async function checkBeforeStep(state: LoopState): Promise<Outcome | 'pause' | null> {
+  const { input, checkpoint } = state;
+  const run = await input.store.get(input.run.run_id);
+  if (!run || isTerminal(run.status)) {
+    // The run already ended elsewhere (a cancel); Finalize keeps the status it has.
+    const status = run?.status ?? 'canceled';
+    return {
+      status: 'canceled',
+      summary: `Stopped before step ${checkpoint.step_count + 1}: the run was ${status}.`,
+      failure_reason: run?.failure_reason ?? null,
+    };
+  }
+  const now = input.clock();
+  if (now >= input.runDeadline) {
+    return overdueOutcome(checkpoint, state.files, input.runTimeoutS);
+  }
+  if (checkpoint.step_count >= run.request.max_steps_per_run)
+    return maxStepsOutcome(checkpoint, state.files);
+  const capped = state.stepsTaken >= (input.maxStepsThisInvocation ?? Number.POSITIVE_INFINITY);
+  if (capped || now + MIN_STEP_MS > input.deadline) return 'pause';
+  if (run.status !== 'running') {
+    await input.store.transition(run.run_id, ['created', 'queued'], 'running');
+  }
+
+  return null;
+}
+
+/** One step: observe, plan, act, screenshot, record. Returns the outcome when the run ends. */
+async function takeStep(state: LoopState): Promise<Outcome | null> {
+  const { input } = state;
+  const step = state.checkpoint.step_count + 1;
+  const started = input.clock();
+  const errors: RunError[] = [];
+
+  const observation = await input.session.observe();
+  state.checkpoint = { ...state.checkpoint, url: observation.url, title: observation.title };
+  const decision = await input.planner.decide({
+    goal: input.run.request.navigation_goal,
+    observation,
+    history: state.checkpoint.history,
+    files: state.files,
+    oneTimeCode: input.oneTimeCode,
+  });
+  const outcome =
+    decision.kind === 'act'
+      ? await actAll(state, decision.actions, observation, step, errors)
+      : await concludeWith(state, decision, step, errors);
+
+  await recordStep(state, step, errors);
+  input.logger.info('step finished', {
+    step,
+    decision: decision.kind,
+    duration_ms: input.clock() - started,
+  });
+
+  return outcome;
+}
+
+async function actAll(
+  state: LoopState,
+  actions: Action[],
+  observation: Observation,
+  step: number,
+  errors: RunError[],
+): Promise<null> {
+  for (const action of actions) {
+    const result = await state.input.session.act(action, actionTimeoutMs(state));
+    state.pending = result.pendingDownloads;
+    const stored = await recordFiles(state, result, step, errors);
+    errors.push(...result.errors.map((error) => ({ ...error, step })));
+    state.checkpoint = {
+      ...state.checkpoint,
+      url: result.url,
+      history: [...state.checkpoint.history, stepRecord(step, action, observation, result, stored)],
+    };
+    if (!result.ok) break;
+  }
+
+  return null;
+}
+
+function actionTimeoutMs(state: LoopState): number {
+  const { input } = state;
+  const cap = input.run.request.download_timeout * 1000 + ACTION_EXTRA_MS;
+  const left = input.deadline - input.clock() - ACTION_MARGIN_MS;
+
+  return Math.max(1000, Math.min(cap, left));
+}
+
+/** Records the files an action stored; the same bytes are recorded (and kept) once per run. */
+async function recordFiles(
+  state: LoopState,
+  result: ActionResult,
+  step: number,
+  errors: RunError[],
+): Promise<string[]> {
+  const names: string[] = [];
+  for (const captured of result.files) {
+    if (captured.rejected) {
+      errors.push({ code: 'file_rejected', message: captured.rejected, step });
+    }
+    const file = captured.stored;
+    if (!file || captured.duplicate) continue;
+    const added = await state.input.store.addFile(state.input.run.run_id, file);
+    const twin = state.files.find((known) => known.checksum === file.checksum);
+    if (!added && twin && twin.key !== file.key) await state.input.artifacts.delete(file.key);
+    if (!added) continue;
+    state.files.push(file);
+    names.push(file.filename);
+  }
+
+  return names;
+}
+
+async function concludeWith(
+  state: LoopState,
+  decision: Exclude<Decision, { kind: 'act' }>,
+  step: number,
+  errors: RunError[],
+): Promise<Outcome> {
+  if (decision.kind === 'impossible') {
+    return { status: 'terminated', summary: decision.reason, failure_reason: decision.reason };
+  }
+  if (decision.kind === 'stuck') {
+    const reason = withFiles(decision.reason, state.files);
+    return { status: 'failed', summary: reason, failure_reason: decision.reason };
+  }
+  const settled = await state.input.session.settle(actionTimeoutMs(state));
+  await recordFiles(state, settled, step, errors);
+  state.pending = settled.pendingDownloads;
+  if (state.files.length === 0) {
+    const reason = `The planner reported the goal met, but no file was stored: ${decision.summary}`;
+    return { status: 'failed', summary: reason, failure_reason: reason };
+  }
+
+  return {
+    status: 'completed',
+    summary: withFiles(decision.summary, state.files),
+    failure_reason: null,
+  };
+}
+
+async function recordStep(state: LoopState, step: number, errors: RunError[]): Promise<void> {
+  const { input } = state;
+  const screenshotKeys = await screenshot(state, step, errors);
+  await input.store.appendErrors(input.run.run_id, errors);
+  state.checkpoint = { ...state.checkpoint, step_count: step, files: state.files };
+  state.stepsTaken += 1;
+  await input.saveCheckpoint(state.checkpoint);
+  await input.store.update(input.run.run_id, { step_count: step, ...screenshotKeys });
+}
+
+async function screenshot(
+  state: LoopState,
+  step: number,
+  errors: RunError[],
+): Promise<{ screenshot_keys?: string[] }> {
+  const { input } = state;
+  try {
+    const image = await input.session.screenshot(input.run.request.max_screenshot_scrolling_times);
+    const { key } = await input.artifacts.putBytes(
+      runKeys.screenshot(input.run.run_id, step),
+      image,
+      'image/png',
+    );
+    const run = await input.store.get(input.run.run_id);
+    const keys = (run?.screenshot_keys ?? []).filter((known) => known !== key);
+
+    return { screenshot_keys: [...keys, key] };
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    errors.push({ code: 'screenshot_failed', message: `Step screenshot failed: ${message}`, step });
+    return {};
+  }
+}

@@ -1,0 +1,43 @@
+import { overdueOutcome } from '../agent/outcomes.ts';
+import { isTerminal } from '../contracts/run.ts';
+import { RunNotFoundError } from '../errors.ts';
+import type { ArtifactStore } from '../files/artifact-store.ts';
+import type { RunStore } from '../runs/run-store.ts';
+import { runDeadlineOf } from './browser-step.ts';
+import { initialCheckpoint, loadCheckpoint, saveCheckpoint } from './checkpoint.ts';
+import type { StepResult } from './payloads.ts';
+
+export interface PrepareDeps {
+  store: RunStore;
+  artifacts: Pick<ArtifactStore, 'getBytes' | 'putBytes'>;
+  clock: () => number;
+  runTimeoutS: number;
+}
+
+/**
+ * Readies a run for its first browser step: makes sure it is `queued` (the starter may not have
+ * written that yet) and has a checkpoint. The run becomes `running` when its first step begins,
+ * in the browser step. A run that already ended (cancelled while queued) or is past its time
+ * limit goes straight to Finalize.
+ */
+export async function prepareRun(deps: PrepareDeps, runId: string): Promise<StepResult> {
+  const run = await deps.store.get(runId);
+  if (!run) throw new RunNotFoundError(runId);
+  if (isTerminal(run.status)) return { done: true, step_count: run.step_count };
+  if (run.status === 'created') await deps.store.transition(runId, ['created'], 'queued');
+
+  const now = deps.clock();
+  let checkpoint = await loadCheckpoint(deps.artifacts, runId);
+  if (!checkpoint) {
+    checkpoint = initialCheckpoint(runId, run.request.url, new Date(now));
+    await saveCheckpoint(deps.artifacts, checkpoint);
+  }
+  const queued = (await deps.store.get(runId)) ?? run;
+  if (now >= runDeadlineOf(queued, deps.runTimeoutS)) {
+    const outcome = overdueOutcome(checkpoint, run.files, deps.runTimeoutS);
+    await saveCheckpoint(deps.artifacts, { ...checkpoint, outcome });
+    return { done: true, step_count: checkpoint.step_count };
+  }
+
+  return { done: checkpoint.outcome !== null, step_count: checkpoint.step_count };
+}
