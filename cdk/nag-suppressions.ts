@@ -118,7 +118,12 @@ export function suppressServiceFindings(scope: IConstruct, parts: ServiceParts):
   acknowledge(
     parts.webhookSecret,
     'AwsSolutions-SMG4',
-    'Webhook receivers verify signatures with this key; an automatic rotation would break their verification without notice. Rotate it deliberately and tell the receivers.',
+    'Webhook receivers verify signatures with this key, and the functions get it at deploy time; an automatic rotation would break verification without notice. Rotate it deliberately: put a new value, deploy, tell the receivers.',
+  );
+  acknowledge(
+    parts.deadLetters,
+    'AwsSolutions-SQS3',
+    'This queue is itself the dead-letter queue of the abandoned-run events; it is alarmed.',
   );
   Aspects.of(scope).add(new AcknowledgeAcceptedWildcards());
 }
@@ -131,6 +136,7 @@ export interface ServiceParts {
   readonly apiCloudWatchRole?: IConstruct;
   readonly hasWebAcl: boolean;
   readonly webhookSecret: IConstruct;
+  readonly deadLetters: IConstruct;
 }
 
 function acknowledge(scope: IConstruct, id: string, reason: string): void {

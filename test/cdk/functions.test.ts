@@ -2,13 +2,19 @@ import type { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ConfigSchema } from '../../lib/config.ts';
 import { buildDefinition } from '../../lib/workflow/definition.ts';
-import { buildStack, type CfnResourceJson, functionNamed, resourcesOfType } from './support.ts';
+import {
+  buildStack,
+  type CfnResourceJson,
+  FIRST_SYNTH_TIMEOUT_MS,
+  functionNamed,
+  resourcesOfType,
+} from './support.ts';
 
 let template: Template;
 
 beforeAll(() => {
   template = buildStack().template;
-});
+}, FIRST_SYNTH_TIMEOUT_MS);
 
 describe('functions', () => {
   it('runs five functions on nodejs22.x with active tracing and their own log groups', () => {
@@ -113,8 +119,43 @@ describe('functions', () => {
       LOG_LEVEL: 'INFO',
     });
     expect(variables.RUNS_TABLE).toHaveProperty('Ref');
-    expect(variables.WEBHOOK_SECRET_ARN).toHaveProperty('Ref');
     expect(variables.PROXY_URLS).toBeUndefined();
+  });
+
+  it('signs with whsec_ and the generated key, resolved at deploy time, where webhooks are sent', () => {
+    const [secret] = resourcesOfType(template, 'AWS::SecretsManager::Secret');
+    const expected = {
+      'Fn::Join': [
+        '',
+        ['whsec_{{resolve:secretsmanager:', { Ref: secret.logicalId }, ':SecretString:::}}'],
+      ],
+    };
+
+    for (const name of ['Api', 'BrowserStep', 'Webhook']) {
+      expect(functionNamed(template, name).Properties.Environment.Variables.WEBHOOK_SECRET).toEqual(
+        expected,
+      );
+    }
+    for (const name of ['Prepare', 'Finalize']) {
+      const variables = functionNamed(template, name).Properties.Environment.Variables;
+      expect(variables.WEBHOOK_SECRET).toBeUndefined();
+    }
+  });
+
+  it('tells the api and finalize the state machine by its name, not by a reference to it', () => {
+    const [machine] = resourcesOfType(template, 'AWS::StepFunctions::StateMachine');
+    const name = machine.Properties.StateMachineName;
+
+    expect(name).toMatch(/^[A-Za-z0-9-]+-runs$/);
+    for (const fn of ['Api', 'Finalize']) {
+      const arn = functionNamed(template, fn).Properties.Environment.Variables.STATE_MACHINE_ARN;
+      expect(JSON.stringify(arn)).toContain(`:states:us-east-1:123456789012:stateMachine:${name}`);
+      expect(JSON.stringify(arn)).not.toContain(machine.logicalId);
+    }
+    for (const fn of ['Prepare', 'BrowserStep', 'Webhook']) {
+      const variables = functionNamed(template, fn).Properties.Environment.Variables;
+      expect(variables.STATE_MACHINE_ARN).toBeUndefined();
+    }
   });
 
   it('gives proxies and the model to the api and the browser step only', () => {

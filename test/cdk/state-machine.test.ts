@@ -3,7 +3,7 @@ import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { StateMachine } from 'aws-local-stepfunctions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildDefinition } from '../../lib/workflow/definition.ts';
-import { buildStack, functionNamed, resourcesOfType } from './support.ts';
+import { buildStack, FIRST_SYNTH_TIMEOUT_MS, functionNamed, resourcesOfType } from './support.ts';
 
 interface State {
   Type: string;
@@ -14,7 +14,7 @@ let template: Template;
 
 beforeAll(() => {
   template = buildStack().template;
-});
+}, FIRST_SYNTH_TIMEOUT_MS);
 
 /** The definition with each CloudFormation reference written as `<LogicalId>` or `<LogicalId.Attr>`. */
 function definitionText(source: Template): string {
