@@ -12,7 +12,7 @@ const run = promisify(execFile);
 const RUNS = 3;
 const STEP_TIMEOUT_MS = 30_000;
 
-/** The seconds it takes @sparticuz/chromium to unpack Chromium into an empty /tmp (a cold start). */
+/** Seconds @sparticuz/chromium takes to unpack Chromium into an empty /tmp, as on a cold start. */
 async function measureExtraction(): Promise<number> {
   const tmp = fs.mkdtempSync(path.resolve('.tmp', 'cold-'));
   const script =

@@ -122,7 +122,7 @@ describe('functions', () => {
     expect(variables.PROXY_URLS).toBeUndefined();
   });
 
-  it('signs with whsec_ and the generated key, resolved at deploy time, where webhooks are sent', () => {
+  it('signs with whsec_ and the generated key, resolved at deploy, where webhooks are sent', () => {
     const [secret] = resourcesOfType(template, 'AWS::SecretsManager::Secret');
     const expected = {
       'Fn::Join': [
