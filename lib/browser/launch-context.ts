@@ -3,8 +3,6 @@ import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { Config } from '../config.ts';
 import { type ArtifactStore, runKeys } from '../files/artifact-store.ts';
-import { createAddressPolicyFromConfig } from '../net/address-policy.ts';
-import { type EgressProxy, startEgressProxy } from '../net/egress-proxy.ts';
 import { attachBrowser, chromiumArgs, chromiumExecutable, playwright } from './launcher.ts';
 import type { DownloadHint } from './response-log.ts';
 import type { SessionOptions } from './types.ts';
@@ -24,8 +22,6 @@ export interface LaunchedContext {
   page: Page;
   dirs: SessionDirs;
   bindings: PageBindings;
-  /** The proxy every request of a launched browser goes through; null when attached. */
-  egress: EgressProxy | null;
   /** Stores the trace (when `artifacts` is given) and closes or detaches the browser. */
   finish(
     artifacts: ArtifactStore | null,
@@ -101,7 +97,6 @@ export async function launchContext(
   const dirs = await createSessionDirs(config.workDir, options.runId);
   const bindings: PageBindings = {};
   let browser: Browser | null = null;
-  let egress: EgressProxy | null = null;
   let context: BrowserContext;
   try {
     if (options.browserAddress) {
@@ -110,13 +105,9 @@ export async function launchContext(
       browser = await attachBrowser(options.browserAddress);
       context = browser.contexts()[0] ?? (await browser.newContext());
     } else {
-      egress = await startEgressProxy({
-        policy: createAddressPolicyFromConfig(config),
-        upstream: options.proxyUrl,
-      });
       context = await playwright.launchPersistentContext(dirs.profile, {
         executablePath: await chromiumExecutable(config),
-        args: chromiumArgs(egress.url),
+        args: chromiumArgs(options.proxyUrl),
         headless: true,
         acceptDownloads: true,
         downloadsPath: dirs.downloads,
@@ -130,20 +121,17 @@ export async function launchContext(
     if (options.storageState) await applyStorageState(context, options.storageState);
     await context.tracing.start({ screenshots: true, snapshots: true });
   } catch (error) {
-    await egress?.close().catch(() => undefined);
     await removeSessionDirs(dirs);
     throw error;
   }
   const page = context.pages()[0] ?? (await context.newPage());
   const attached = browser;
-  const proxy = egress;
 
   return {
     context,
     page,
     dirs,
     bindings,
-    egress,
     async finish(artifacts, opts) {
       let traceKey: string | null = null;
       try {
@@ -152,7 +140,6 @@ export async function launchContext(
         // an attached browser belongs to the caller: only our connection is closed
         if (attached) await disconnect(attached);
         else await context.close().catch(() => undefined);
-        await proxy?.close().catch(() => undefined);
       }
       return { traceKey };
     },
