@@ -10,6 +10,8 @@ import { type Config, loadConfig } from '../../lib/config.ts';
 import { S3ArtifactStore } from '../../lib/files/s3-artifact-store.ts';
 import { ensureTables } from '../../lib/local/embedded.ts';
 import { createLogger } from '../../lib/log.ts';
+import { createAddressPolicyFromConfig } from '../../lib/net/address-policy.ts';
+import { startEgressProxy } from '../../lib/net/egress-proxy.ts';
 import { newRunId } from '../../lib/runs/ids.ts';
 import { newRunRecord } from '../../lib/runs/run-record.ts';
 import { DynamoRunStore } from '../../lib/runs/run-store.ts';
@@ -80,6 +82,8 @@ async function browserRun(
       aiFallback: false,
     }),
   );
+  // as in a run: the browser reaches the file through this process's egress proxy
+  const proxy = await startEgressProxy({ policy: createAddressPolicyFromConfig(config) });
   const session = await openBrowserSession(
     {
       runId,
@@ -89,7 +93,7 @@ async function browserRun(
       extraHttpHeaders: null,
       headersOrigin: null,
       browserAddress: null,
-      proxyUrl: null,
+      proxyUrl: proxy.url,
       existingFiles: [],
       storageState: null,
       startUrl: servers.fileUrl,
@@ -107,6 +111,7 @@ async function browserRun(
     storedBytes = opened.files[0]?.stored?.file_size ?? 0;
   });
   await session.close();
+  await proxy.close();
   if (storedBytes !== size) throw new Error(`the browser run stored ${storedBytes} bytes`);
   return result;
 }
