@@ -14,6 +14,8 @@ const DOWNLOAD_GRACE_MS = 250;
 const QUIET_MS = 500;
 /** Longest wait for a page to reach DOMContentLoaded after an action. */
 const LOAD_WAIT_MS = 5000;
+/** Time past an action's deadline after which it is abandoned as hung. */
+const OVERDUE_GRACE_MS = 2000;
 
 /** What actions need from the session. */
 export interface ActionTarget {
@@ -99,10 +101,20 @@ export async function afterInteraction(
     .catch(() => undefined);
 }
 
-/** Switches to a tab the action opened, unless it is an empty tab left behind by a download. */
+/** A tab that never committed a page (its navigation became a download, or it is blank). */
+function isEmptyTab(url: string): boolean {
+  return url === '' || url === 'about:blank';
+}
+
+/**
+ * Switches to a tab the action opened, unless it is an empty tab or one whose only content
+ * became a download (such tabs never show a page).
+ */
 function followNewTab(target: ActionTarget, pagesBefore: Set<Page>): void {
   const open = target.context.pages().filter((p) => !p.isClosed());
-  const fresh = open.filter((p) => !pagesBefore.has(p) && p.url() !== 'about:blank');
+  const fresh = open.filter(
+    (p) => !pagesBefore.has(p) && !isEmptyTab(p.url()) && !target.capture.hasStarted(p.url()),
+  );
   if (fresh.length > 0) target.setPage(fresh[fresh.length - 1]);
   else if (target.page().isClosed() && open.length > 0) target.setPage(open[open.length - 1]);
 }
@@ -201,25 +213,43 @@ export async function performAction(
   action: Action,
   until: number,
 ): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  // a few Playwright calls (mouse, keyboard) take no timeout of their own
+  const overdue = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(
+      () => reject(new ActionError('action_timeout', `${action.kind} did not finish in time`)),
+      Math.max(1, until - Date.now()) + OVERDUE_GRACE_MS,
+    );
+  });
+  try {
+    await Promise.race([dispatch(target, action, until), overdue]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function dispatch(target: ActionTarget, action: Action, until: number): Promise<void> {
   switch (action.kind) {
     case 'click':
       return click(target, action.element, action.expectDownload === true, until);
     case 'navigate':
       return navigate(target, action.url, until);
-    case 'press': {
-      const startedBefore = target.capture.started;
-      const pagesBefore = new Set(target.context.pages());
-      const timeout = Math.max(1, until - Date.now());
-      if (action.element)
-        await (await element(target, action.element)).press(action.key, { timeout });
-      else await target.page().keyboard.press(action.key);
-      return afterInteraction(target, startedBefore, pagesBefore, false, until);
-    }
+    case 'press':
+      return press(target, action.key, action.element, until);
     case 'print_pdf':
       return printPdf(target, action.filename);
     default:
       return simple(target, action, until);
   }
+}
+
+async function press(target: ActionTarget, key: string, id: string | undefined, until: number) {
+  const startedBefore = target.capture.started;
+  const pagesBefore = new Set(target.context.pages());
+  const timeout = Math.max(1, until - Date.now());
+  if (id) await (await element(target, id)).press(key, { timeout });
+  else await target.page().keyboard.press(key);
+  await afterInteraction(target, startedBefore, pagesBefore, false, until);
 }
 
 /** The run error for a failed action; never includes a filled value. */

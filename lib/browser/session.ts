@@ -99,7 +99,12 @@ class PlaywrightSession implements BrowserSession, ActionTarget {
     launched.bindings.onPrint = (page, target) => this.#onPrint(page, target);
   }
 
+  /** The active tab; when it has closed, the most recent tab still open. */
   page(): Page {
+    if (this.#page.isClosed()) {
+      const open = this.context.pages().filter((p) => !p.isClosed());
+      if (open.length > 0) this.#page = open[open.length - 1];
+    }
     return this.#page;
   }
 
@@ -168,7 +173,7 @@ class PlaywrightSession implements BrowserSession, ActionTarget {
   }
 
   async observe(): Promise<Observation> {
-    const result = await observePage(this.context, this.#page, this.#dialogs);
+    const result = await observePage(this.context, this.page(), this.#dialogs);
     this.frames = result.frames;
 
     return result.observation;
@@ -187,7 +192,7 @@ class PlaywrightSession implements BrowserSession, ActionTarget {
   }
 
   screenshot(maxScrolls: number): Promise<Buffer> {
-    return captureScreenshot(this.#page, maxScrolls);
+    return captureScreenshot(this.page(), maxScrolls);
   }
 
   storageState(): Promise<unknown> {
@@ -223,7 +228,8 @@ class PlaywrightSession implements BrowserSession, ActionTarget {
   #result(ok: boolean, found: ActionResult['errors']): ActionResult {
     const errors = [...found];
     const drained = this.capture.drain();
-    const current = this.#page.isClosed() ? '' : this.#page.url();
+    const page = this.page();
+    const current = page.isClosed() ? '' : page.url();
     const abandoned = this.#aborted.filter(
       (entry) => !this.capture.hasStarted(entry.url) && entry.url !== current,
     );
