@@ -36,8 +36,13 @@ describe('C04: a target=_blank link to a presigned URL on another origin', () =>
     await session.open(site.startUrl);
 
     const result = await clickByText(session, 'View / download PDF');
+    const after = await session.observe();
+    const scrolled = await session.act({ kind: 'scroll', direction: 'down' }, 20_000);
     await session.close();
 
+    // the popup only downloaded: the session stays on the page that has content
+    expect(after.url).toBe(site.startUrl);
+    expect(scrolled.ok).toBe(true);
     expect(result.errors).toEqual([]);
     expectExactFiles(await harness.files(runId), site.expected);
     expect(site.sites.cdn.log.map((entry) => entry.method)).toEqual(['GET']);
