@@ -1,21 +1,40 @@
-import type { BrowserContext, Request } from 'playwright-core';
+import type { BrowserContext, Frame, Request } from 'playwright-core';
+
+function frameOf(request: Request): Frame | null {
+  try {
+    return request.frame();
+  } catch {
+    // requests of service workers have no frame
+    return null;
+  }
+}
 
 /** Request types whose completion can still lead to a download (exports, navigations). */
 const WATCHED_TYPES = new Set(['document', 'fetch', 'xhr', 'other']);
 const POLL_MS = 100;
+/** A script request open longer than this is taken for a long poll or a stream, not work. */
+const BACKGROUND_AFTER_MS = 60_000;
 
 /**
  * Counts the context's requests in flight, so that an action can wait for the work a click
  * started (an export that answers after 10 s) instead of guessing with a fixed sleep.
  */
 export class NetworkActivity {
-  readonly #inFlight = new Set<Request>();
+  readonly #inFlight = new Map<Request, number>();
 
   constructor(context: BrowserContext) {
     context.on('request', (request) => {
-      if (WATCHED_TYPES.has(request.resourceType())) this.#inFlight.add(request);
+      if (WATCHED_TYPES.has(request.resourceType())) this.#inFlight.set(request, Date.now());
     });
     const done = (request: Request) => this.#inFlight.delete(request);
+    // a closed tab's requests never report an end
+    context.on('page', (page) =>
+      page.on('close', () => {
+        for (const request of this.#inFlight.keys()) {
+          if (frameOf(request)?.page() === page) done(request);
+        }
+      }),
+    );
     context.on('requestfinished', done);
     context.on('requestfailed', done);
     // a request whose response became a download never "finishes" as far as events go
@@ -25,8 +44,15 @@ export class NetworkActivity {
     });
   }
 
+  /** Requests the page is still working on (documents, and script requests under a minute). */
   get inFlight(): number {
-    return this.#inFlight.size;
+    const now = Date.now();
+    let count = 0;
+    for (const [request, since] of this.#inFlight) {
+      const background = request.resourceType() !== 'document' && now - since > BACKGROUND_AFTER_MS;
+      if (!background) count += 1;
+    }
+    return count;
   }
 
   /**
@@ -35,9 +61,9 @@ export class NetworkActivity {
    */
   async waitForQuiet(quietMs: number, timeoutMs: number, done = () => false): Promise<boolean> {
     const until = Date.now() + timeoutMs;
-    let quietSince = this.#inFlight.size === 0 ? Date.now() : null;
+    let quietSince = this.inFlight === 0 ? Date.now() : null;
     while (Date.now() < until && !done()) {
-      if (this.#inFlight.size === 0) {
+      if (this.inFlight === 0) {
         quietSince ??= Date.now();
         if (Date.now() - quietSince >= quietMs) return true;
       } else {
