@@ -168,7 +168,10 @@ describe('public routes', () => {
 
 describe('ai_fallback', () => {
   it('stays off while no model planner exists, even where one is configured', async () => {
-    const withModel = await startLocalApi({ MODEL_PROVIDER: 'openai', MODEL_ID: 'small-model' });
+    const withModel = await startLocalApi(
+      { MODEL_PROVIDER: 'openai', MODEL_ID: 'small-model' },
+      QUEUE_ONLY,
+    );
     try {
       const { json } = await withModel.call('POST', '/v1/run/tasks/download_files', VALID_TASK);
       const without = await api.call('POST', '/v1/run/tasks/download_files', VALID_TASK);
