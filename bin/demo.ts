@@ -39,6 +39,8 @@ let run = await api('/v1/run/tasks/download_files', { method: 'POST', body: JSON
 const bar = new SingleBar({
   format: 'Run {run_id} |{bar}| step {value}/{total} | {status}',
   hideCursor: true,
+  noTTYOutput: true,
+  notTTYSchedule: 1000,
 });
 bar.start(run.run_request.max_steps_per_run, 0, run);
 const terminal = ['completed', 'failed', 'terminated', 'timed_out', 'canceled'];
@@ -63,7 +65,8 @@ File:     ${file.filename} (${file.file_size} bytes)
 Checksum: ${file.checksum}  (sha256 of the bytes fetched just now: ${sha256 === file.checksum ? 'matches' : sha256})
 Saved to: ${saved}
 Signed URL (valid ${local.config.DOWNLOAD_URL_TTL_S} s): ${file.url}
-Check it yourself:  sha256sum '${saved}'   (or curl -s '<signed URL>' | sha256sum)`);
+Check it yourself:  sha256sum '${saved}'
+  (with --keep, the signed URL also works until you stop the demo: curl -s '<URL>' | sha256sum)`);
 }
 
 if (keep) {

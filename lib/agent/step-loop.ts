@@ -273,9 +273,12 @@ async function concludeWith(
     return { status: 'failed', summary: reason, failure_reason: reason };
   }
 
+  // the planner's summary usually names the files already; name them only once
+  const named = state.files.every((file) => decision.summary.includes(file.filename));
+
   return {
     status: 'completed',
-    summary: withFiles(decision.summary, state.files),
+    summary: named ? decision.summary : withFiles(decision.summary, state.files),
     failure_reason: null,
   };
 }
