@@ -5,7 +5,13 @@ import type { Logger } from '../log.ts';
 import type { RunRecord } from '../runs/run-record.ts';
 import type { RunStore } from '../runs/run-store.ts';
 import type { Checkpoint, Outcome } from '../workflow/checkpoint.ts';
-import { maxStepsOutcome, overdueOutcome, stepRecord, withFiles } from './outcomes.ts';
+import {
+  maxStepsOutcome,
+  overdueOutcome,
+  stepRecord,
+  summaryWithFiles,
+  withFiles,
+} from './outcomes.ts';
 import type { Decision, Planner } from './planner.ts';
 
 /** A step is not begun with less time than this left in the invocation's budget. */
@@ -273,11 +279,9 @@ async function concludeWith(
     return { status: 'failed', summary: reason, failure_reason: reason };
   }
 
-  return {
-    status: 'completed',
-    summary: withFiles(decision.summary, state.files),
-    failure_reason: null,
-  };
+  const summary = summaryWithFiles(decision.summary, state.files);
+
+  return { status: 'completed', summary, failure_reason: null };
 }
 
 async function recordStep(state: LoopState, step: number, errors: RunError[]): Promise<void> {
