@@ -11,7 +11,7 @@ import {
   isClickable,
   pageKey,
 } from './page.ts';
-import { type Fit, fitToGoal, sectionFit } from './relevance.ts';
+import { type Fit, fitToGoal, kindsIn, sectionFit } from './relevance.ts';
 import { containsAny, normalize } from './text.ts';
 
 export type CandidateKind = 'download' | 'navigate' | 'next';
@@ -116,6 +116,9 @@ function downloadSignals(
   ) {
     points += 3;
     reasons.push('is a file name');
+  } else if (kindsIn(normalLabel).length > 0) {
+    points += 2;
+    reasons.push('names a file type');
   }
   const path = hrefPathWords(element.href);
   if (!extension && path.some((w) => FILE_PATH_WORDS.includes(w))) {
@@ -195,8 +198,9 @@ function readCandidate(
     outcomeOf(memory, [label], element.href);
   const base = { element, label, href, fit, order, outcome };
   const blockedByFrame = downloadsBlockedByFrame(element, observation);
+  // An element naming the very document wanted (its id, or its kind and date) is the document.
   const documentLike =
-    fit.namesConcept && (fit.dateFit === 'match' || fit.targets.length > 0 || goal.latest);
+    fit.targets.length > 0 || (fit.namesConcept && (fit.dateFit === 'match' || goal.latest));
   if (signals.points >= 3 || documentLike) {
     const score = signals.points + fit.points + insecurity(observation.url, href);
 
@@ -265,7 +269,8 @@ function boostSiblingGroups(candidates: Candidate[], goal: Goal): void {
     if (group.length < 3 || group.length !== wanted) continue;
     for (const c of group) {
       c.score += 3;
-      c.reasons.push(`is one of ${group.length} similar links`);
+      c.fit.points += 1;
+      c.reasons.push(`is one of ${group.length} similar links, as many as asked for`);
       if (c.kind === 'navigate') c.kind = 'download';
     }
   }

@@ -55,7 +55,7 @@ const SLASH_PATTERN = new RegExp(String.raw`^\s*(?:/|:)\s*${VALUE}`, 'u');
 function captured(match: RegExpExecArray | RegExpMatchArray): string {
   const raw = match[1] ?? match[2] ?? match[3] ?? '';
 
-  return match[3] !== undefined ? raw.replace(/[.)]+$/, '') : raw;
+  return match[3] !== undefined ? raw.replace(/[.,:;)]+$/, '') : raw;
 }
 
 /** The password phrase after a username, as [start, end] in the goal and its value. */

@@ -32,6 +32,8 @@ const STOP_WORDS = new Set([
   ...'month months year years s mes meses mois monat monate ano anos annee jahr jahre'.split(' '),
   ...'mais recente reciente recent plus aktuell most'.split(' '),
   ...'herunter runter an auf'.split(' '),
+  // French elisions: "l'annexe", "d'activation".
+  ...'l d j qu n m c s'.split(' '),
   ...'quarter trimestre quartal first second third fourth'.split(' '),
   ...'quoted selected seleccionados selectionnes ausgewahlten selecionados copy copia'.split(' '),
 ]);

@@ -82,8 +82,10 @@ export function fitToGoal(goal: Goal, haystack: string): Fit {
   const dateFit = dateFitOf(goal, dates);
   if (dateFit === 'match') add(5, 'names the wanted date');
   const kinds = kindsIn(haystack);
-  if (goal.fileKinds.some((k) => kinds.includes(k))) add(2, `is ${goal.fileKinds.join('/')}`);
-  else if (goal.fileKinds.length > 0 && kinds.length > 0) add(-3, `is ${kinds[0]}, not wanted`);
+  // With several named items, each item carries its own kind ("the report PDF and the CSV").
+  const kindsWanted = goal.targets.length >= 2 ? [] : goal.fileKinds;
+  if (kindsWanted.some((k) => kinds.includes(k))) add(2, `is ${kindsWanted.join('/')}`);
+  else if (kindsWanted.length > 0 && kinds.length > 0) add(-3, `is ${kinds[0]}, not wanted`);
   if (goal.latest && containsAny(haystack, LATEST_WORDS)) add(3, 'says latest');
   const conflict = dateFit === 'conflict' ? 'names another date' : conflictingId(haystack, goal);
 

@@ -1,3 +1,4 @@
+import { CONCEPTS } from './concepts.ts';
 import { stem } from './text.ts';
 
 /**
@@ -25,6 +26,9 @@ const TRANSLATIONS: Record<string, readonly string[]> = {
 };
 
 const CANONICAL = new Map<string, string>();
+for (const concept of CONCEPTS) {
+  for (const word of concept.words) if (!word.includes(' ')) CANONICAL.set(stem(word), concept.key);
+}
 for (const [english, words] of Object.entries(TRANSLATIONS)) {
   CANONICAL.set(stem(english), stem(english));
   for (const word of words) CANONICAL.set(stem(word), stem(english));

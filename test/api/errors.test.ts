@@ -165,6 +165,41 @@ describe('400: well-formed but unusable', () => {
     expect(accepted.status).toBe(200);
   });
 
+  it.each([
+    ['webhook_url', 'http://10.0.0.8/hooks', '10.0.0.8'],
+    ['webhook_url', 'http://169.254.169.254/latest/meta-data', '169.254.169.254'],
+    ['totp_url', 'https://otp.corp.internal/code', 'otp.corp.internal'],
+    [
+      'browser_address',
+      'ws://[::ffff:192.168.1.4]:9222/devtools',
+      'IPv4-mapped form of 192.168.1.4',
+    ],
+  ])('refuses a %s the network rules block, naming the host', async (field, value, host) => {
+    const before = await api.countRuns();
+
+    const { status, json } = await api.call('POST', CREATE, { ...VALID_TASK, [field]: value });
+
+    expect(status).toBe(400);
+    expect(json.detail).toContain(host);
+    expect(await api.countRuns()).toBe(before);
+  });
+
+  it('refuses a webhook host that does not exist', async () => {
+    const { status, json } = await api.call('POST', CREATE, {
+      ...VALID_TASK,
+      webhook_url: 'https://hooks.nowhere.invalid/x',
+    });
+
+    expect(status).toBe(400);
+    expect(json.detail).toContain('hooks.nowhere.invalid');
+  });
+
+  it('leaves the start URL to the browser, which checks it on every connection', async () => {
+    const { status } = await api.call('POST', CREATE, { ...VALID_TASK, url: 'http://10.0.0.8/' });
+
+    expect(status).toBe(200);
+  });
+
   it('refuses an unknown browser session or profile and says why', async () => {
     const session = await api.call('POST', CREATE, {
       ...VALID_TASK,

@@ -16,9 +16,12 @@ interface Probe {
 }
 
 let api: LocalApi;
+let endedRunId: string;
 
 beforeAll(async () => {
   api = await startLocalApi();
+  endedRunId = (await api.call('POST', CREATE, VALID_TASK)).json.run_id;
+  await api.call('POST', `/v1/runs/${endedRunId}/cancel`);
 });
 afterAll(() => api.close());
 
@@ -124,9 +127,20 @@ function probes(devKey: string): fc.Arbitrary<Probe> {
       arbitrary: fc
         .record(
           { totp_identifier: fc.jsonValue(), content: fc.jsonValue(), extra: fc.jsonValue() },
-          { requiredKeys: [] },
+          { requiredKeys: ['extra'] },
         )
         .map((body) => ({ ...post(JSON.stringify(body)), path: '/v1/credentials/totp' })),
+    },
+    {
+      weight: 1,
+      // The ended run has no webhook_url, so only a body naming one could send anything.
+      arbitrary: fc
+        .jsonValue()
+        .filter((body) => !(body && typeof body === 'object' && 'webhook_url' in body))
+        .map((body) => ({
+          ...post(JSON.stringify(body)),
+          path: `/v1/runs/${endedRunId}/retry_webhook`,
+        })),
     },
     {
       weight: 1,

@@ -130,6 +130,12 @@ describe('POST /v1/runs/{run_id}/retry_webhook', () => {
       'content-type': 'text/plain',
     });
 
+    const blocked = await api.call('POST', `/v1/runs/${runId}/retry_webhook`, {
+      webhook_url: 'http://192.168.0.10/hook',
+    });
+
+    expect(blocked.status).toBe(400);
+    expect(blocked.json.detail).toContain('192.168.0.10');
     expect(bad.status).toBe(422);
     expect(bad.json.detail.map((entry: { loc: string[] }) => entry.loc)).toEqual([
       ['body', 'webhook_url'],

@@ -165,3 +165,19 @@ describe('public routes', () => {
     expect((await doc.json()).openapi).toBe('3.1.0');
   });
 });
+
+describe('ai_fallback', () => {
+  it('is on for new runs where a model planner is configured', async () => {
+    const withModel = await startLocalApi({ MODEL_PROVIDER: 'openai', MODEL_ID: 'small-model' });
+    try {
+      const { json } = await withModel.call('POST', '/v1/run/tasks/download_files', VALID_TASK);
+      const without = await api.call('POST', '/v1/run/tasks/download_files', VALID_TASK);
+
+      expect(json.ai_fallback).toBe(true);
+      expect(json.run_with).toBe('code');
+      expect(without.json.ai_fallback).toBe(false);
+    } finally {
+      await withModel.close();
+    }
+  });
+});

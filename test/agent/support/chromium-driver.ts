@@ -96,10 +96,9 @@ export class ChromiumDriver {
     return this.#files;
   }
 
+  /** The run's own tab: popups only deliver downloads in these tests. */
   #page() {
-    const pages = this.#context.pages();
-
-    return pages[pages.length - 1];
+    return this.#context.pages()[0];
   }
 
   async #save(download: Download): Promise<void> {
@@ -169,18 +168,27 @@ export class ChromiumDriver {
     return frame.locator(`[data-rid="${id}"]`);
   }
 
+  /** Waits for a download to start, up to 15 s; a click that only opened a page stops early. */
+  async #awaitDownloadStart(urlBefore: string): Promise<void> {
+    const started = Date.now();
+    while (this.#pending.length === 0 && Date.now() - started < 15_000) {
+      const moved = this.#page().url() !== urlBefore;
+      if (moved && Date.now() - started > 1_500) return;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+
   /** Runs one action; returns the files stored so far and the error met, if any. */
   async act(action: Action): Promise<DriverResult> {
     const before = this.#files.length;
+    const url = this.#page().url();
     let error: string | null = null;
     try {
       await this.#run(action);
     } catch (caught) {
       error = (caught as Error).message.split('\n')[0];
     }
-    if ('expectDownload' in action && action.expectDownload && this.#pending.length === 0) {
-      await new Promise((resolve) => setTimeout(resolve, 1_500));
-    }
+    if ('expectDownload' in action && action.expectDownload) await this.#awaitDownloadStart(url);
     await Promise.allSettled(this.#pending.splice(0));
     await this.#page()
       .waitForLoadState('domcontentloaded', { timeout: 5_000 })
@@ -232,6 +240,17 @@ export class ChromiumDriver {
       default:
         throw new Error(`Action ${action.kind} is not supported by the test driver`);
     }
+  }
+
+  /** Back to a blank page with no cookies and no files, for the next task. */
+  async reset(): Promise<void> {
+    await Promise.allSettled(this.#pending.splice(0));
+    const [first, ...others] = this.#context.pages();
+    for (const other of others) await other.close();
+    await this.#context.clearCookies();
+    await first.goto('about:blank');
+    this.#files = [];
+    this.#dialogs = [];
   }
 
   async close(): Promise<void> {

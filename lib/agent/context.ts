@@ -1,0 +1,56 @@
+import type { Observation, PageElement } from '../browser/types.ts';
+import { type Candidate, findCandidates } from './candidates.ts';
+import { type Progress, progressOf } from './completion.ts';
+import { describeWanted } from './describe.ts';
+import { findDismissButton } from './forms.ts';
+import type { Goal } from './goal.ts';
+import { type Memory, outcomeOf, remember } from './history.ts';
+import { elementLabel } from './page.ts';
+import type { PlannerInput } from './planner.ts';
+
+/** Everything one decision reads, gathered once per step. */
+export interface Context {
+  input: PlannerInput;
+  goal: Goal;
+  observation: Observation;
+  memory: Memory;
+  progress: Progress;
+  candidates: Candidate[];
+  /** A banner or modal to close before acting, unless closing it was already tried. */
+  dismiss: PageElement | null;
+  /** "the invoice for March 2025": how reasons name the goal. */
+  wanted: string;
+}
+
+export function contextOf(input: PlannerInput, goal: Goal): Context {
+  const observation = input.observation;
+  const memory = remember(input.history, input.files, observation.url);
+  const banner = findDismissButton(observation);
+  const tried = banner && outcomeOf(memory, [elementLabel(banner), banner.text, banner.name], null);
+
+  return {
+    input,
+    goal,
+    observation,
+    memory,
+    progress: progressOf(goal, input.files, input.history),
+    candidates: findCandidates(observation, goal, memory),
+    dismiss: tried ? null : banner,
+    wanted: describeWanted(goal),
+  };
+}
+
+/** "Stored 2 files for ...: a.pdf, b.pdf." with what is still missing, if anything. */
+export function summarize(ctx: Context): string {
+  const files = ctx.input.files;
+  const names = files.slice(0, 10).map((f) => f.filename);
+  const more = files.length > 10 ? ` and ${files.length - 10} more` : '';
+  const missing = ctx.progress.missingTargets.map((i) => ctx.goal.targets[i].label);
+  const gap =
+    ctx.goal.targets.length >= 2 && missing.length > 0
+      ? ` Nothing was found for ${missing.join(', ')}.`
+      : '';
+  const plural = files.length === 1 ? '' : 's';
+
+  return `Stored ${files.length} file${plural} for ${ctx.wanted}: ${names.join(', ')}${more}.${gap}`;
+}

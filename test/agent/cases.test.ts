@@ -1,0 +1,49 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createCodePlanner } from '../../lib/agent/code-planner.ts';
+import { CASE_TASKS, expectedSha256 } from '../fixtures/planner-cases/cases.ts';
+import { type CaseSite, startCaseSite } from '../fixtures/planner-cases/server.ts';
+import { ChromiumDriver } from './support/chromium-driver.ts';
+import { runPlanner } from './support/run-planner.ts';
+
+let site: CaseSite;
+let driver: ChromiumDriver;
+
+beforeAll(async () => {
+  site = await startCaseSite();
+  driver = await ChromiumDriver.launch();
+});
+afterAll(async () => {
+  await driver.close();
+  await site.close();
+});
+
+describe('code planner on the case pages', () => {
+  for (const task of CASE_TASKS) {
+    it(`${task.id}: stores exactly the expected files for its goal and 4 other phrasings, in at most ${task.minSteps + 1} steps`, async () => {
+      for (const goal of task.goals) {
+        await driver.reset();
+        site.requests.clear();
+        const run = await runPlanner(createCodePlanner(), driver, {
+          goal,
+          url: `${site.url}${task.start}`,
+        });
+        const trace = `${goal}\n${run.decisions.map((d) => JSON.stringify(d)).join('\n')}`;
+
+        expect(run.final.kind, trace).toBe(task.outcome ?? 'done');
+        const stored = run.files.filter((f) => !task.printed?.includes(f.filename));
+        expect(stored.map((f) => f.checksum).sort(), trace).toEqual(
+          task.files.map(expectedSha256).sort(),
+        );
+        for (const name of task.printed ?? [])
+          expect(
+            run.files.map((f) => f.filename),
+            trace,
+          ).toContain(name);
+        expect(run.steps, trace).toBeLessThanOrEqual(task.minSteps + 1);
+        for (const [request, count] of Object.entries(task.requests ?? {})) {
+          expect(site.requests.get(request) ?? 0, `${trace}\n${request}`).toBe(count);
+        }
+      }
+    });
+  }
+});
