@@ -161,10 +161,13 @@ async function checkBeforeStep(state: LoopState): Promise<Outcome | 'pause' | nu
   }
   const now = input.clock();
   if (now >= input.runDeadline) {
-    return overdueOutcome(checkpoint, state.files, input.runTimeoutS);
+    await observeLastPage(state);
+    return overdueOutcome(state.checkpoint, state.files, input.runTimeoutS);
   }
-  if (checkpoint.step_count >= run.request.max_steps_per_run)
-    return maxStepsOutcome(checkpoint, state.files);
+  if (checkpoint.step_count >= run.request.max_steps_per_run) {
+    await observeLastPage(state);
+    return maxStepsOutcome(state.checkpoint, state.files);
+  }
   const capped = state.stepsTaken >= (input.maxStepsThisInvocation ?? Number.POSITIVE_INFINITY);
   if (capped || now + MIN_STEP_MS > input.deadline) return 'pause';
   if (run.status !== 'running') {
