@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const run = promisify(execFile);
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -44,6 +44,9 @@ beforeAll(async () => {
   synthesized = { outDir, template };
 }, SYNTH_TIMEOUT_MS);
 
+// The assembly holds the layer (about 80 MB); it is of no use after the checks.
+afterAll(() => fs.rmSync(synthesized.outDir, { recursive: true, force: true }));
+
 /** The asset folder of a resource's code, found through the asset manifest by S3 key. */
 function assetDir(s3Key: unknown): string {
   const key = String(s3Key);
@@ -61,6 +64,19 @@ function assetDir(s3Key: unknown): string {
   if (!entry) throw new Error(`No asset with key ${key}`);
 
   return path.join(synthesized.outDir, entry.source.path);
+}
+
+/**
+ * The bundle's entry in a copy of its folder that reads .js as CommonJS, as Lambda does: inside
+ * this project, whose package.json says "type": "module", Node would read index.js as ESM.
+ */
+function asLambdaSeesIt(dir: string): string {
+  const copy = `${dir}-as-deployed`;
+  fs.cpSync(dir, copy, { recursive: true });
+  fs.writeFileSync(path.join(copy, 'package.json'), '{"type": "commonjs"}');
+  const entry = ['index.mjs', 'index.js'].find((name) => fs.existsSync(path.join(copy, name)));
+
+  return path.join(copy, entry ?? 'index.js');
 }
 
 function resources(type: string) {
@@ -100,10 +116,7 @@ describe('npx cdk synth', () => {
 
     const exported: Record<string, string> = {};
     for (const fn of resources('AWS::Lambda::Function')) {
-      const dir = assetDir((fn.Properties.Code as { S3Key: unknown }).S3Key);
-      const file = ['index.mjs', 'index.js']
-        .map((name) => path.join(dir, name))
-        .find(fs.existsSync);
+      const file = asLambdaSeesIt(assetDir((fn.Properties.Code as { S3Key: unknown }).S3Key));
       // Loaded in a fresh process, with the layer where Lambda puts it on the module path.
       const { stdout } = await run(
         process.execPath,
