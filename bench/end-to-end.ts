@@ -65,14 +65,14 @@ async function minimalScript(url: string, executablePath: string, dir: string): 
 
 async function throughApi(baseUrl: string, key: string, url: string): Promise<string> {
   const headers = { 'x-api-key': key, 'content-type': 'application/json' };
-  let run = await fetch(`${baseUrl}v1/run/tasks/download_files`, {
+  let run = await fetch(`${baseUrl}/v1/run/tasks/download_files`, {
     method: 'POST',
     headers,
     body: JSON.stringify({ url, navigation_goal: GOAL }),
   }).then((response) => response.json());
   while (!['completed', 'failed', 'terminated', 'timed_out', 'canceled'].includes(run.status)) {
     await new Promise((resolve) => setTimeout(resolve, 20));
-    run = await fetch(`${baseUrl}v1/runs/${run.run_id}`, { headers }).then((r) => r.json());
+    run = await fetch(`${baseUrl}/v1/runs/${run.run_id}`, { headers }).then((r) => r.json());
   }
   if (run.status !== 'completed') throw new Error(`run ended ${run.status}: ${run.failure_reason}`);
 

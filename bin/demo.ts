@@ -33,9 +33,9 @@ const task = {
   navigation_goal: `Log in as ${DEMO_USER.email} with password ${DEMO_USER.password} and export the usage report as CSV`,
 };
 console.log(`Demo portal:  ${site.url}\nLocal API:    ${local.url}  (key ${local.devKey})\n`);
-console.log(`POST ${local.url}v1/run/tasks/download_files\n${JSON.stringify(task, null, 2)}\n`);
+console.log(`POST ${local.url}/v1/run/tasks/download_files\n${JSON.stringify(task, null, 2)}\n`);
 
-let run = await api('v1/run/tasks/download_files', { method: 'POST', body: JSON.stringify(task) });
+let run = await api('/v1/run/tasks/download_files', { method: 'POST', body: JSON.stringify(task) });
 const bar = new SingleBar({
   format: 'Run {run_id} |{bar}| step {value}/{total} | {status}',
   hideCursor: true,
@@ -44,7 +44,7 @@ bar.start(run.run_request.max_steps_per_run, 0, run);
 const terminal = ['completed', 'failed', 'terminated', 'timed_out', 'canceled'];
 while (!terminal.includes(run.status)) {
   await new Promise((resolve) => setTimeout(resolve, POLL_MS));
-  run = await api(`v1/runs/${run.run_id}`);
+  run = await api(`/v1/runs/${run.run_id}`);
   bar.update(run.step_count, run);
 }
 bar.stop();

@@ -41,6 +41,8 @@ export function apiSettingsOf(config: Config): ApiSettings {
     proxyLocations: Object.keys(config.PROXY_URLS),
     downloadUrlTtlS: config.DOWNLOAD_URL_TTL_S,
     appUrlBase: config.APP_URL_BASE,
-    aiFallback: config.MODEL_PROVIDER !== 'none',
+    // Limitation: no model planner exists yet, so no run can fall back to one whatever
+    // MODEL_PROVIDER says; runs report ai_fallback false until a model planner is added.
+    aiFallback: false,
   };
 }

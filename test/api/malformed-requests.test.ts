@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RUN_STATUSES } from '../../lib/contracts/run.ts';
-import { type LocalApi, startLocalApi, VALID_TASK } from '../support/local-api.ts';
+import { type LocalApi, QUEUE_ONLY, startLocalApi, VALID_TASK } from '../support/local-api.ts';
 import { invalidBody, validBody } from '../support/malformed.ts';
 
 const CREATE = '/v1/run/tasks/download_files';
@@ -19,7 +19,7 @@ let api: LocalApi;
 let endedRunId: string;
 
 beforeAll(async () => {
-  api = await startLocalApi();
+  api = await startLocalApi({}, QUEUE_ONLY);
   endedRunId = (await api.call('POST', CREATE, VALID_TASK)).json.run_id;
   await api.call('POST', `/v1/runs/${endedRunId}/cancel`);
 });

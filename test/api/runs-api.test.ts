@@ -167,13 +167,16 @@ describe('public routes', () => {
 });
 
 describe('ai_fallback', () => {
-  it('is on for new runs where a model planner is configured', async () => {
-    const withModel = await startLocalApi({ MODEL_PROVIDER: 'openai', MODEL_ID: 'small-model' });
+  it('stays off while no model planner exists, even where one is configured', async () => {
+    const withModel = await startLocalApi(
+      { MODEL_PROVIDER: 'openai', MODEL_ID: 'small-model' },
+      QUEUE_ONLY,
+    );
     try {
       const { json } = await withModel.call('POST', '/v1/run/tasks/download_files', VALID_TASK);
       const without = await api.call('POST', '/v1/run/tasks/download_files', VALID_TASK);
 
-      expect(json.ai_fallback).toBe(true);
+      expect(json.ai_fallback).toBe(false);
       expect(json.run_with).toBe('code');
       expect(without.json.ai_fallback).toBe(false);
     } finally {
