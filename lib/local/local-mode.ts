@@ -137,7 +137,10 @@ function createLocalDeps(
   const resolver = options.resolver ?? systemResolver;
   const webhooks =
     options.webhooks ??
-    new StandardWebhookSender({ secret: localWebhookSecret(config), post: createSafePost(policy) });
+    new StandardWebhookSender({
+      secret: localWebhookSecret(config),
+      post: createSafePost(policy, config.INSECURE_TLS_HOSTS),
+    });
   const workflow = options.createStarter
     ? null
     : createLocalStarter({ runs, artifacts, config, logger, sender: webhooks });
