@@ -138,7 +138,10 @@ function createLocalDeps(
   const webhookSecret = localWebhookSecret(config);
   const webhooks =
     options.webhooks ??
-    new StandardWebhookSender({ secret: webhookSecret, post: createSafePost(policy) });
+    new StandardWebhookSender({
+      secret: webhookSecret,
+      post: createSafePost(policy, config.INSECURE_TLS_HOSTS),
+    });
   const codes = new DynamoCodeStore(clients.dynamodb, config.CODES_TABLE);
   const workflow = options.createStarter
     ? null

@@ -11,18 +11,19 @@ export interface SessionOpenerDeps {
   artifacts: ArtifactStore;
   config: Config;
   logger: Logger;
-  /** The network rules; the same ones the session's egress proxy applies to every request. */
+  /** The network rules the start URL is checked against before any browser starts. */
   policy: AddressPolicy;
 }
 
 /**
- * Opens a run's browser (lib/browser launches it behind its egress proxy, which holds every
- * request to the network rules). A start URL the rules refuse fails the run before any browser
- * starts, with a failure_reason that names the host.
+ * Opens a run's browser. A start URL the rules refuse fails the run at once, naming the host;
+ * every request of the browser itself goes through the egress proxy the session launches with
+ * (lib/browser/launch-context.ts), which reports refused hosts in the action results. A caller's
+ * own browser (browser_address) is attached as it is.
  */
 export function createSessionOpener(deps: SessionOpenerDeps): BrowserStepDeps['openSession'] {
   return async (options: SessionOptions, recordFile) => {
-    if (options.startUrl && !options.browserAddress) await checkUrl(options.startUrl, deps.policy);
+    if (!options.browserAddress && options.startUrl) await checkUrl(options.startUrl, deps.policy);
 
     return openBrowserSession(options, { ...deps, recordFile });
   };
