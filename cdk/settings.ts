@@ -94,9 +94,11 @@ export interface RetrieverProps {
    */
   readonly proxyUrls?: Record<string, string>;
   /**
-   * The model planner.
+   * The language-model planner: its environment (MODEL_*) and permission to call it.
    * @default none: only the deterministic planner runs
    */
+  // Limitation: nothing in the service reads MODEL_* yet, because no model planner is built;
+  // these settings prepare the functions' environment and IAM for one.
   readonly model?: ModelSettings;
   /**
    * Where run events go: an existing bus name, or `'create'` for a bus owned by this deployment.

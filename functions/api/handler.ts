@@ -108,7 +108,7 @@ function createDeployedHandler() {
         send: (run, url) => {
           sender ??= new StandardWebhookSender({
             secret: config.WEBHOOK_SECRET,
-            post: createSafePost(policy),
+            post: createSafePost(policy, config.INSECURE_TLS_HOSTS),
           });
           return sender.send(run, url);
         },

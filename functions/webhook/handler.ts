@@ -32,7 +32,10 @@ export const handler = (event: unknown): Promise<unknown> => {
     const services = createWorkflowServices(loadConfig(), 'webhook');
     const sender = new StandardWebhookSender({
       secret: services.config.WEBHOOK_SECRET,
-      post: createSafePost(createAddressPolicyFromConfig(services.config, services.logger)),
+      post: createSafePost(
+        createAddressPolicyFromConfig(services.config, services.logger),
+        services.config.INSECURE_TLS_HOSTS,
+      ),
     });
     real = createHandler({ ...services, sender });
   }

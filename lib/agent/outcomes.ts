@@ -18,6 +18,13 @@ export function withFiles(sentence: string, files: StoredFile[]): string {
   return `${sentence} Stored ${files.length} file${files.length === 1 ? '' : 's'}: ${names}.`;
 }
 
+/** A planner's summary, with the stored files named unless it names them all already. */
+export function summaryWithFiles(summary: string, files: StoredFile[]): string {
+  const named = files.length > 0 && files.every((file) => summary.includes(file.filename));
+
+  return named ? summary : withFiles(summary, files);
+}
+
 /** The outcome of a run that reached its time limit (RUN_TIMEOUT_S). */
 export function overdueOutcome(
   checkpoint: Checkpoint,

@@ -5,7 +5,13 @@ import type { Logger } from '../log.ts';
 import type { RunRecord } from '../runs/run-record.ts';
 import type { RunStore } from '../runs/run-store.ts';
 import type { Checkpoint, Outcome } from '../workflow/checkpoint.ts';
-import { maxStepsOutcome, overdueOutcome, stepRecord, withFiles } from './outcomes.ts';
+import {
+  maxStepsOutcome,
+  overdueOutcome,
+  stepRecord,
+  summaryWithFiles,
+  withFiles,
+} from './outcomes.ts';
 import type { Decision, Planner } from './planner.ts';
 
 /** A step is not begun with less time than this left in the invocation's budget. */
@@ -155,10 +161,13 @@ async function checkBeforeStep(state: LoopState): Promise<Outcome | 'pause' | nu
   }
   const now = input.clock();
   if (now >= input.runDeadline) {
-    return overdueOutcome(checkpoint, state.files, input.runTimeoutS);
+    await observeLastPage(state);
+    return overdueOutcome(state.checkpoint, state.files, input.runTimeoutS);
   }
-  if (checkpoint.step_count >= run.request.max_steps_per_run)
-    return maxStepsOutcome(checkpoint, state.files);
+  if (checkpoint.step_count >= run.request.max_steps_per_run) {
+    await observeLastPage(state);
+    return maxStepsOutcome(state.checkpoint, state.files);
+  }
   const capped = state.stepsTaken >= (input.maxStepsThisInvocation ?? Number.POSITIVE_INFINITY);
   if (capped || now + MIN_STEP_MS > input.deadline) return 'pause';
   if (run.status !== 'running') {
@@ -273,14 +282,9 @@ async function concludeWith(
     return { status: 'failed', summary: reason, failure_reason: reason };
   }
 
-  // the planner's summary usually names the files already; name them only once
-  const named = state.files.every((file) => decision.summary.includes(file.filename));
+  const summary = summaryWithFiles(decision.summary, state.files);
 
-  return {
-    status: 'completed',
-    summary: named ? decision.summary : withFiles(decision.summary, state.files),
-    failure_reason: null,
-  };
+  return { status: 'completed', summary, failure_reason: null };
 }
 
 async function recordStep(state: LoopState, step: number, errors: RunError[]): Promise<void> {

@@ -135,16 +135,29 @@ function createLocalDeps(
   // Logs that loopback is open: the local mode sets ALLOW_LOOPBACK so local sites can be used.
   const policy = createAddressPolicyFromConfig(config, logger);
   const resolver = options.resolver ?? systemResolver;
+  const webhookSecret = localWebhookSecret(config);
   const webhooks =
     options.webhooks ??
-    new StandardWebhookSender({ secret: localWebhookSecret(config), post: createSafePost(policy) });
+    new StandardWebhookSender({
+      secret: webhookSecret,
+      post: createSafePost(policy, config.INSECURE_TLS_HOSTS),
+    });
+  const codes = new DynamoCodeStore(clients.dynamodb, config.CODES_TABLE);
   const workflow = options.createStarter
     ? null
-    : createLocalStarter({ runs, artifacts, config, logger, sender: webhooks });
+    : createLocalStarter({
+        runs,
+        artifacts,
+        config,
+        logger,
+        sender: webhooks,
+        codes,
+        webhookSecret,
+      });
   const deps: ApiDeps = {
     runs,
     keys: new DynamoKeyStore(clients.dynamodb, config.KEYS_TABLE),
-    codes: new DynamoCodeStore(clients.dynamodb, config.CODES_TABLE),
+    codes,
     artifacts,
     starter: options.createStarter?.({ runs, config }) ?? workflow!,
     webhooks,

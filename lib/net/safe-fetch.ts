@@ -1,7 +1,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import { BlockedAddressError, RetrieverError, TransientError } from '../errors.ts';
-import type { AddressPolicy } from './address-policy.ts';
+import { type AddressPolicy, normalizeHostName } from './address-policy.ts';
 import {
   type CheckedTarget,
   checkUrl,
@@ -25,6 +25,11 @@ export interface SafeFetchOptions {
   maxBytes?: number;
   /** @default 5 */
   maxRedirects?: number;
+  /**
+   * Hosts whose TLS certificate errors are ignored (INSECURE_TLS_HOSTS, for intranet endpoints
+   * with private certificates). @default none: every certificate is verified
+   */
+  insecureTlsHosts?: readonly string[];
   signal?: AbortSignal;
 }
 
@@ -71,7 +76,9 @@ export async function safeFetch(url: string, options: SafeFetchOptions): Promise
       options.policy,
       options.resolver ?? systemResolver,
     );
-    const response = await send(hop, target, signal);
+    const insecure =
+      options.insecureTlsHosts?.some((host) => normalizeHostName(host) === target.host) ?? false;
+    const response = await send(hop, target, signal, insecure);
     const location = response.headers.location;
     if (!REDIRECTS.has(response.statusCode ?? 0) || location === undefined) {
       return readResponse(response, hop.url, options.maxBytes ?? 1024 * 1024, signal);
@@ -115,9 +122,15 @@ function nextHop(hop: Hop, status: number, url: URL): Hop {
   };
 }
 
-function send(hop: Hop, target: CheckedTarget, signal: AbortSignal): Promise<http.IncomingMessage> {
+function send(
+  hop: Hop,
+  target: CheckedTarget,
+  signal: AbortSignal,
+  insecure: boolean,
+): Promise<http.IncomingMessage> {
   const secure = hop.url.protocol === 'https:';
   const request = (secure ? https : http).request({
+    rejectUnauthorized: !insecure,
     hostname: target.host,
     port: target.port,
     path: `${hop.url.pathname}${hop.url.search}`,

@@ -5,9 +5,13 @@ import type { PostFn } from './webhook.ts';
 /**
  * The POST of webhook deliveries, under the network rules: the host is resolved and checked and
  * the connection goes to the checked address. Redirects are not followed: a webhook endpoint
- * answers where it was registered.
+ * answers where it was registered. Certificates are verified except for `insecureTlsHosts`
+ * (INSECURE_TLS_HOSTS).
  */
-export function createSafePost(policy: AddressPolicy): PostFn {
+export function createSafePost(
+  policy: AddressPolicy,
+  insecureTlsHosts: readonly string[] = [],
+): PostFn {
   return async (url, body, headers, timeoutMs) => {
     const response = await safeFetch(url, {
       policy,
@@ -16,6 +20,7 @@ export function createSafePost(policy: AddressPolicy): PostFn {
       body,
       timeoutMs,
       maxRedirects: 0,
+      insecureTlsHosts,
     });
 
     return { status: response.status };

@@ -29,6 +29,26 @@ export function generateWebhookSecret(): string {
   return `whsec_${randomBytes(32).toString('base64')}`;
 }
 
+/** Signs a body: the Standard Webhooks headers for one message (`id` defaults to a new one). */
+export type Signer = (body: string, id?: string) => Record<string, string>;
+
+/** A signer with the deployment's `whsec_` secret (WEBHOOK_SECRET). */
+export function createSigner(secret: string, clock: () => Date = () => new Date()): Signer {
+  if (!secret.startsWith('whsec_')) {
+    throw new Error('WEBHOOK_SECRET must be a whsec_ secret (base64 after the prefix)');
+  }
+  const webhook = new Webhook(secret);
+
+  return (body, id = newDeliveryId()) => {
+    const now = clock();
+    return {
+      'webhook-id': id,
+      'webhook-timestamp': String(Math.floor(now.getTime() / 1000)),
+      'webhook-signature': webhook.sign(id, now, body),
+    };
+  };
+}
+
 export interface WebhookSenderOptions {
   /** `whsec_…` secret (WEBHOOK_SECRET). */
   secret: string;
@@ -40,31 +60,23 @@ export interface WebhookSenderOptions {
 
 /** Delivers a run to a webhook URL, signed per the Standard Webhooks convention. */
 export class StandardWebhookSender implements WebhookSender {
-  readonly #signer: Webhook;
+  readonly #sign: Signer;
   readonly #post: PostFn;
-  readonly #clock: () => Date;
   readonly #timeoutMs: number;
 
   constructor(options: WebhookSenderOptions) {
-    if (!options.secret.startsWith('whsec_')) {
-      throw new Error('WEBHOOK_SECRET must be a whsec_ secret (base64 after the prefix)');
-    }
-    this.#signer = new Webhook(options.secret);
+    this.#sign = createSigner(options.secret, options.clock);
     this.#post = options.post;
-    this.#clock = options.clock ?? (() => new Date());
     this.#timeoutMs = options.timeoutMs ?? WEBHOOK_TIMEOUT_MS;
   }
 
   /** One delivery attempt, bounded by the timeout. Never throws. */
   async send(run: Run, url: string, deliveryId = newDeliveryId()): Promise<WebhookDelivery> {
     const body = JSON.stringify(run);
-    const now = this.#clock();
     const headers = {
       'content-type': 'application/json',
       'user-agent': 'Retriever-Webhooks/1',
-      'webhook-id': deliveryId,
-      'webhook-timestamp': String(Math.floor(now.getTime() / 1000)),
-      'webhook-signature': this.#signer.sign(deliveryId, now, body),
+      ...this.#sign(body, deliveryId),
     };
     try {
       const { status } = await this.#post(url, body, headers, this.#timeoutMs);

@@ -38,7 +38,7 @@ export interface BrowserStepDeps {
   /** Caps the steps of one invocation, so a run checkpoints and resumes more often. */
   maxStepsPerInvocation?: number;
   /** The one-time code source of a run (section 6 of the contract), for 2FA fields. */
-  oneTimeCodes?: (run: RunRecord) => () => Promise<string | null>;
+  oneTimeCodes?: (run: RunRecord) => (() => Promise<string | null>) | undefined;
 }
 
 /** When the run's time limit ends (epoch ms): RUN_TIMEOUT_S after its execution started. */

@@ -4,7 +4,10 @@ import type { Config } from '../config.ts';
 import type { ArtifactStore } from '../files/artifact-store.ts';
 import type { Logger } from '../log.ts';
 import { createAddressPolicyFromConfig } from '../net/address-policy.ts';
+import { createSigner } from '../notify/webhook.ts';
 import type { WebhookSender } from '../notify/webhook-sender.ts';
+import { createCodeSource } from '../otp/code-source.ts';
+import type { CodeStore } from '../otp/code-store.ts';
 import type { RunStore } from '../runs/run-store.ts';
 import { createSessionOpener } from './browser-sessions.ts';
 import type { LocalRunner } from './local-runner.ts';
@@ -17,6 +20,10 @@ export interface LocalStarterParts {
   config: Config;
   logger: Logger;
   sender: WebhookSender;
+  /** Codes pushed through the API, for runs with a totp_identifier. */
+  codes: CodeStore;
+  /** The local webhook secret, which also signs totp_url requests. */
+  webhookSecret: string;
 }
 
 /**
@@ -36,6 +43,17 @@ export function createLocalStarter(parts: LocalStarterParts): LocalRunner {
     sender: parts.sender,
     openSession: createSessionOpener({ artifacts, config, logger, policy }),
     createPlanner: () => createCodePlanner(),
+    oneTimeCodes: (run) =>
+      createCodeSource(
+        {
+          codes: parts.codes,
+          policy,
+          sign: createSigner(parts.webhookSecret),
+          clock: Date.now,
+          logger,
+        },
+        run,
+      ),
     journal: new RunJournal(path.join(config.DATA_DIR, 'runs-under-way.json')),
   });
 

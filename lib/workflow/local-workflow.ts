@@ -33,6 +33,8 @@ export interface LocalWorkflowOptions {
   maxStepsPerInvocation?: number;
   /** Milliseconds each Retry waits, per state name. @default the definition's backoff */
   retryIntervalOverrides?: Record<string, number | number[]>;
+  /** The one-time code source of a run. */
+  oneTimeCodes?: BrowserStepDeps['oneTimeCodes'];
   /** Keeps the runs under way across restarts. */
   journal?: RunJournal;
   /** Wraps the browser-step handler (tests inject faults into one invocation with it). */
@@ -77,6 +79,7 @@ export function createLocalWorkflow(options: LocalWorkflowOptions): LocalWorkflo
     logger,
     config,
     maxStepsPerInvocation: options.maxStepsPerInvocation,
+    oneTimeCodes: options.oneTimeCodes,
   });
   const runner: LocalRunner = new LocalRunner({
     definition: options.definition ?? localDefinition(config),

@@ -1,4 +1,10 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import https from 'node:https';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { BlockedAddressError } from '../../lib/errors.ts';
 import { createAddressPolicy } from '../../lib/net/address-policy.ts';
 import type { Resolver } from '../../lib/net/resolve.ts';
@@ -154,5 +160,68 @@ describe('safeFetch', () => {
 
     await expect(attempt).rejects.toMatchObject({ code: 'transient', retryable: true });
     await expect(attempt).rejects.toThrow('timed out');
+  });
+});
+
+describe('safeFetch over TLS', () => {
+  let tls: { key: Buffer; cert: Buffer };
+
+  beforeAll(() => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'retriever-tls-'));
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-days',
+        '1',
+        '-subj',
+        '/CN=127.0.0.2',
+        '-keyout',
+        path.join(dir, 'key.pem'),
+        '-out',
+        path.join(dir, 'cert.pem'),
+      ],
+      { stdio: 'ignore' },
+    );
+    tls = {
+      key: fs.readFileSync(path.join(dir, 'key.pem')),
+      cert: fs.readFileSync(path.join(dir, 'cert.pem')),
+    };
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  async function startSelfSigned(): Promise<{ port: number; close(): Promise<void> }> {
+    const server = https.createServer(tls, (_request, response) => response.end('private'));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.2', resolve));
+
+    return {
+      port: (server.address() as AddressInfo).port,
+      close: () => new Promise((resolve) => server.close(() => resolve())),
+    };
+  }
+
+  it('refuses a certificate it cannot verify', async () => {
+    const server = await startSelfSigned();
+
+    const attempt = safeFetch(`https://127.0.0.2:${server.port}/`, { policy });
+    await expect(attempt).rejects.toMatchObject({ code: 'transient' });
+    await expect(attempt).rejects.toThrow('SELF_SIGNED');
+    await server.close();
+  });
+
+  it('accepts that certificate for a host listed in INSECURE_TLS_HOSTS', async () => {
+    const server = await startSelfSigned();
+
+    const response = await safeFetch(`https://127.0.0.2:${server.port}/`, {
+      policy,
+      insecureTlsHosts: ['127.0.0.2'],
+    });
+    await server.close();
+
+    expect(response.body.toString()).toBe('private');
   });
 });

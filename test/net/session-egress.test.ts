@@ -1,24 +1,23 @@
 import fs from 'node:fs';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { BrowserSession } from '../../lib/browser/types.ts';
-import { createAddressPolicy } from '../../lib/net/address-policy.ts';
-import { type EgressProxy, startEgressProxy } from '../../lib/net/egress-proxy.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunError } from '../../lib/contracts/run.ts';
 import { type BrowserHarness, startBrowserHarness } from '../support/browser-harness.ts';
 import { type Listener, startListener } from './support/listener.ts';
 
 /**
- * The product's browser session launched behind the egress proxy, as browser-step composes them,
- * under rules that refuse loopback: 127.0.0.2 plays an allowed public site and the blocked target
- * is a listener on 127.0.0.1.
+ * Run browser sessions (the product's, launched with their own egress proxy) under rules that
+ * refuse loopback: 127.0.0.2 plays an allowed public site, the blocked target is a listener on
+ * 127.0.0.1.
  */
-const policy = createAddressPolicy({ allowLoopback: false, allowedHosts: ['127.0.0.2'] });
 let harness: BrowserHarness;
 let internal: Listener;
 let site: Listener;
-let egress: EgressProxy | undefined;
 
 beforeAll(async () => {
-  harness = await startBrowserHarness();
+  harness = await startBrowserHarness({
+    ALLOW_LOOPBACK: 'false',
+    ALLOWED_PRIVATE_HOSTS: '127.0.0.2',
+  });
   internal = await startListener('127.0.0.1');
   site = await startListener('127.0.0.2', (request, response) => {
     const blocked = `127.0.0.1:${internal.port}`;
@@ -30,13 +29,13 @@ beforeAll(async () => {
     };
     const wanted = new URL(request.url ?? '/', 'http://x').searchParams.get('parts') ?? '';
     response.writeHead(200, { 'content-type': 'text/html' });
-    response.end(`<title>allowed</title>${parts[wanted] ?? ''}`);
+    response.end(
+      `<title>allowed</title>${wanted
+        .split(',')
+        .map((p) => parts[p] ?? '')
+        .join('')}`,
+    );
   });
-});
-
-afterEach(async () => {
-  await egress?.close();
-  egress = undefined;
 });
 
 afterAll(async () => {
@@ -45,14 +44,7 @@ afterAll(async () => {
   await site?.close();
 });
 
-async function openBehindProxy(): Promise<BrowserSession> {
-  egress = await startEgressProxy({ policy });
-  const { session } = await harness.open({ proxyUrl: egress.url });
-
-  return session;
-}
-
-/** The Chromium processes this test process started, with their command lines. */
+/** Process ids of the Chromium processes this test process started. */
 function chromiumChildren(): { pid: string; args: string[] }[] {
   return fs
     .readdirSync('/proc')
@@ -62,26 +54,30 @@ function chromiumChildren(): { pid: string; args: string[] }[] {
         const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
         const parent = stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1];
         const args = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean);
-        const isChromium = /chrom/i.test(args[0] ?? '');
-        return parent === String(process.pid) && isChromium ? [{ pid, args }] : [];
+        return parent === String(process.pid) && /chrom/i.test(args[0] ?? '')
+          ? [{ pid, args }]
+          : [];
       } catch {
         return [];
       }
     });
 }
 
-const blockedHosts = () => egress?.blocked().map((attempt) => attempt.host) ?? [];
+const blockedMessages = (errors: Omit<RunError, 'step'>[]) =>
+  errors.filter((error) => error.code === 'blocked_address').map((error) => error.message);
 
-describe('a run browser behind the egress proxy', () => {
-  it('runs without --disable-web-security and sends everything to the proxy', async () => {
-    const session = await openBehindProxy();
+describe('a run browser and the network rules', () => {
+  it('runs without --disable-web-security, with all traffic sent to its egress proxy', async () => {
+    const { session } = await harness.open();
 
     const [browser] = chromiumChildren();
     await session.close();
 
     expect(browser.args).not.toContain('--disable-web-security');
     expect(browser.args).not.toContain('--allow-running-insecure-content');
-    expect(browser.args).toContain(`--proxy-server=${egress?.url}`);
+    expect(browser.args).toContainEqual(
+      expect.stringMatching(/^--proxy-server=http:\/\/127\.0\.0\.1:\d+$/),
+    );
     expect(browser.args).toContain('--proxy-bypass-list=<-loopback>');
     expect(browser.args).toContain('--force-webrtc-ip-handling-policy=disable_non_proxied_udp');
   });
@@ -91,29 +87,41 @@ describe('a run browser behind the egress proxy', () => {
     ['http://2130706433:{port}/', '127.0.0.1'],
     ['http://[::ffff:127.0.0.1]:{port}/', '::ffff:7f00:1'],
     ['http://localhost:{port}/', 'localhost'],
-  ])('refuses the start URL %s and names %s', async (template, host) => {
-    const session = await openBehindProxy();
+  ])('names the host of the blocked start URL %s in the errors', async (template, host) => {
+    const { session } = await harness.open();
 
-    await session.open(template.replace('{port}', String(internal.port)));
-    const observation = await session.observe();
+    const result = await session.open(template.replace('{port}', String(internal.port)));
     await session.close();
 
-    expect(blockedHosts()).toEqual([host]);
-    expect(observation.text).toContain(`Blocked by the network rules: ${host}`);
+    expect(blockedMessages(result.errors)).toEqual([
+      expect.stringContaining(`Blocked by the network rules: ${host} (`),
+    ]);
     expect(internal.connections).toBe(0);
   });
 
-  it.each([['img'], ['iframe'], ['ws'], ['popup']])(
-    'refuses the blocked host behind the %s of an allowed page',
-    async (part) => {
-      const session = await openBehindProxy();
+  it.each([
+    ['img', 'an image'],
+    ['iframe', 'an iframe'],
+    ['ws', 'a WebSocket'],
+    ['popup', 'a popup (numeric IPv4 form)'],
+  ])('reports %s: %s of an allowed page that leads to a blocked host', async (part) => {
+    const { session } = await harness.open();
+    const messages: string[] = [];
 
-      const opened = await session.open(`http://127.0.0.2:${site.port}/?parts=${part}`);
-      await expect.poll(blockedHosts).toEqual(['127.0.0.1']);
-      await session.close();
+    const opened = await session.open(`http://127.0.0.2:${site.port}/?parts=${part}`);
+    messages.push(...blockedMessages(opened.errors));
+    await expect
+      .poll(async () => {
+        messages.push(...blockedMessages((await session.settle(200)).errors));
+        return messages.length;
+      })
+      .toBeGreaterThan(0);
+    await session.close();
 
-      expect(opened.ok).toBe(true);
-      expect(internal.connections).toBe(0);
-    },
-  );
+    expect(opened.ok).toBe(true);
+    expect(messages).toEqual([
+      expect.stringContaining('Blocked by the network rules: 127.0.0.1 ('),
+    ]);
+    expect(internal.connections).toBe(0);
+  });
 });

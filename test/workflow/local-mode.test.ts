@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { INVOICE, startBillingPortal } from '../fixtures/billing-portal.ts';
+import { INVOICE, PORTAL_CODE, startBillingPortal } from '../fixtures/billing-portal.ts';
 import { sha256 } from '../fixtures/bytes.ts';
 import type { Site } from '../fixtures/site.ts';
 import { type LocalApi, startLocalApi } from '../support/local-api.ts';
@@ -52,6 +52,25 @@ describe('the local mode', () => {
     expect(run.started_at).not.toBeNull();
     expect(run.screenshot_urls.length).toBeGreaterThan(0);
     expect(run.recording_url).not.toBeNull();
+  }, 120_000);
+
+  it('enters a one-time code pushed through the API where the site asks for one', async () => {
+    const created = await api.call('POST', '/v1/run/tasks/download_files', {
+      navigation_goal: 'Download the May 2024 invoice as PDF',
+      url: `${portal.origin}/verify`,
+      totp_identifier: 'billing@acme.test',
+    });
+    const pushed = await api.call('POST', '/v1/credentials/totp', {
+      totp_identifier: 'billing@acme.test',
+      content: `Your Acme verification code is ${PORTAL_CODE}.`,
+    });
+    const run = await pollRun(created.json.run_id, (current) => TERMINAL.includes(current.status));
+
+    expect(pushed.status).toBe(200);
+    expect(run.status).toBe('completed');
+    expect(run.downloaded_files[0].checksum).toBe(INVOICE.sha256);
+    expect(portal.count('POST', '/verify')).toBe(1);
+    expect(JSON.stringify(run)).not.toContain(PORTAL_CODE);
   }, 120_000);
 
   it('cancels a running run through the API and ends it canceled', async () => {
