@@ -3,12 +3,29 @@ import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { Config } from '../config.ts';
 import { type ArtifactStore, runKeys } from '../files/artifact-store.ts';
+import { killBrowserOfProfile } from './kill-browser.ts';
 import { attachBrowser, chromiumArgs, chromiumExecutable, playwright } from './launcher.ts';
 import type { DownloadHint } from './response-log.ts';
 import type { SessionOptions } from './types.ts';
 import { createSessionDirs, removeSessionDirs, type SessionDirs } from './work-dir.ts';
 
 const VIEWPORT = { width: 1280, height: 900 };
+/** Longest wait to save the trace, and to close the browser before it is killed. */
+const TRACE_TIMEOUT_MS = 10_000;
+const CLOSE_TIMEOUT_MS = 5000;
+
+/** The promise's value, or null when it fails or takes longer than `ms`. */
+async function bounded<T>(promise: Promise<T>, ms: number): Promise<T | null> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<null>((resolve) => {
+    timer = setTimeout(() => resolve(null), ms);
+  });
+  try {
+    return await Promise.race([promise.catch(() => null), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 /** Callbacks from the page hooks, set by the session once it exists. */
 export interface PageBindings {
@@ -135,11 +152,18 @@ export async function launchContext(
     async finish(artifacts, opts) {
       let traceKey: string | null = null;
       try {
-        traceKey = await storeTrace(context, dirs, artifacts, opts);
+        traceKey = await bounded(storeTrace(context, dirs, artifacts, opts), TRACE_TIMEOUT_MS);
       } finally {
         // an attached browser belongs to the caller: only our connection is closed
-        if (attached) await disconnect(attached);
-        else await context.close().catch(() => undefined);
+        if (attached) await bounded(disconnect(attached), CLOSE_TIMEOUT_MS);
+        else if (
+          (await bounded(
+            context.close().then(() => true),
+            CLOSE_TIMEOUT_MS,
+          )) === null
+        ) {
+          await killBrowserOfProfile(dirs.profile);
+        }
       }
       return { traceKey };
     },

@@ -38,9 +38,13 @@ export class NetworkActivity {
     context.on('requestfinished', done);
     context.on('requestfailed', done);
     // a request whose response became a download never "finishes" as far as events go
+    // and a page whose HTML has begun to arrive is loading, not preparing a file
     context.on('response', (response) => {
-      const type = response.headers()['content-disposition'] ?? '';
-      if (/^\s*attachment/i.test(type)) done(response.request());
+      const headers = response.headers();
+      const request = response.request();
+      if (/^\s*attachment/i.test(headers['content-disposition'] ?? '')) done(request);
+      const html = /^text\/html/i.test(headers['content-type'] ?? '');
+      if (html && request.resourceType() === 'document') done(request);
     });
   }
 

@@ -116,19 +116,27 @@ export function scanFrame(limits: ScanLimits): FrameScan {
     return flat.length > max ? `${flat.slice(0, max)}…` : flat;
   };
   const found: Element[] = [];
+  const shadowOf = new WeakSet<Element>();
   let total = 0;
+  // a page of millions of nodes is looked through only this far for shadow roots and handlers
+  let visitsLeft = 50_000;
+  const keep = (el: Element, inShadow: boolean) => {
+    total += 1;
+    if (found.length >= limits.maxElements * 3) return;
+    if (inShadow) shadowOf.add(el);
+    found.push(el);
+  };
   const visit = (root: Document | ShadowRoot, inShadow: boolean) => {
+    for (const el of Array.from(root.querySelectorAll(selector))) keep(el, inShadow);
     const all = root.querySelectorAll('*');
-    for (const el of Array.from(all)) {
+    const count = Math.min(all.length, visitsLeft);
+    visitsLeft -= count;
+    for (let i = 0; i < count; i++) {
+      const el = all[i];
       if (el.shadowRoot) visit(el.shadowRoot, true);
-      const interactive = el.matches(selector) || hooks?.clickable.has(el);
-      if (!interactive) continue;
-      total += 1;
-      if (found.length < limits.maxElements * 3) {
-        (el as unknown as Record<string, boolean>).__inShadow = inShadow;
-        found.push(el);
-      }
+      if (hooks?.clickable.has(el) && !el.matches(selector)) keep(el, inShadow);
     }
+    if (all.length > count) total += 1;
   };
   visit(document, false);
   const isVisible = (el: Element) => {
@@ -189,7 +197,7 @@ export function scanFrame(limits: ScanLimits): FrameScan {
       checked: input.type === 'checkbox' || input.type === 'radio' ? input.checked : null,
       disabled: (el as HTMLButtonElement).disabled === true || el.ariaDisabled === 'true',
       visible,
-      inShadowRoot: (el as unknown as Record<string, boolean>).__inShadow === true,
+      inShadowRoot: shadowOf.has(el),
       rect: {
         x: Math.round(rect.x),
         y: Math.round(rect.y),

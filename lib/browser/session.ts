@@ -10,6 +10,7 @@ import { interceptContext } from './interceptor.ts';
 import { type LaunchedContext, launchContext } from './launch-context.ts';
 import { NetworkActivity } from './network-activity.ts';
 import { type FrameMap, observePage } from './observer.ts';
+import { createPageGuard, type PageGuard } from './page-guard.ts';
 import { installPageHooks } from './page-script.ts';
 import { DownloadHints, ResponseLog } from './response-log.ts';
 import { captureScreenshot } from './screenshot.ts';
@@ -26,6 +27,36 @@ export interface BrowserSessionDeps {
 }
 
 const BLOCKED_DOWNLOAD = /download/i;
+/** Longest time an observation may take; a page that hogs its thread gets a stub instead. */
+const OBSERVE_BUDGET_MS = 15_000;
+
+/** Resolves with the promise's value, or null once `ms` have passed. */
+async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T | null> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<null>((resolve) => {
+    timer = setTimeout(() => resolve(null), ms);
+  });
+  try {
+    return await Promise.race([promise.catch(() => null), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** What can be said of a page that did not answer in time: its URL, and that it is too busy. */
+function busyObservation(page: Page, dialogs: string[]): Observation {
+  return {
+    url: page.isClosed() ? '' : page.url().slice(0, 2000),
+    title: '',
+    text: 'The page did not answer in time (it is too large or too busy to read).',
+    elements: [],
+    frames: [],
+    tabs: [],
+    dialogs: dialogs.splice(0).slice(-10),
+    truncated: true,
+    printRequested: false,
+  };
+}
 const BLOCK_WORDS = /(blocked|disallowed|sandbox|mixed content|insecure|not allowed)/i;
 
 function isTopLevel(request: Request): boolean {
@@ -55,6 +86,7 @@ class PlaywrightSession implements BrowserSession, ActionTarget {
   readonly #prints = new Map<Page, Promise<Buffer | null>>();
   #page: Page;
   #closed = false;
+  readonly #guard: PageGuard;
 
   constructor(launched: LaunchedContext, options: SessionOptions, deps: BrowserSessionDeps) {
     this.#launched = launched;
@@ -84,6 +116,9 @@ class PlaywrightSession implements BrowserSession, ActionTarget {
       refetch: (url) => this.#refetch(url),
     });
     this.network = new NetworkActivity(this.context);
+    this.#guard = createPageGuard(this.context, (code, message) =>
+      this.capture.report({ code, message: message.slice(0, 400) }),
+    );
     this.context.on('response', (response) => responses.record(response));
     this.context.on('requestfailed', (request) => {
       const failure = request.failure()?.errorText ?? '';
@@ -121,9 +156,16 @@ class PlaywrightSession implements BrowserSession, ActionTarget {
 
   #watch(page: Page): void {
     this.capture.watch(page);
+    this.#guard.onPage(page);
     page.on('dialog', (dialog) => {
-      this.#dialogs.push(`${dialog.type()}: ${dialog.message().slice(0, 300)}`);
-      dialog.accept().catch(() => undefined);
+      if (this.#dialogs.length < 50) {
+        this.#dialogs.push(`${dialog.type()}: ${dialog.message().slice(0, 300)}`);
+      }
+      this.#guard.onDialog(
+        page,
+        () => dialog.accept(),
+        () => dialog.dismiss(),
+      );
     });
     page.on('console', (message) => {
       const text = message.text();
@@ -172,11 +214,18 @@ class PlaywrightSession implements BrowserSession, ActionTarget {
     return Math.max(this.downloadTimeoutMs, 30_000);
   }
 
+  /** Observes the active tab within OBSERVE_BUDGET_MS; a page too busy to answer gives a stub. */
   async observe(): Promise<Observation> {
-    const result = await observePage(this.context, this.page(), this.#dialogs);
-    this.frames = result.frames;
+    const page = this.page();
+    const budget = Math.max(1000, Math.min(OBSERVE_BUDGET_MS, this.deadline - Date.now()));
+    const result = await withTimeout(observePage(this.context, page, this.#dialogs), budget);
+    if (result) {
+      this.frames = result.frames;
+      return result.observation;
+    }
+    this.frames = new Map();
 
-    return result.observation;
+    return busyObservation(page, this.#dialogs);
   }
 
   act(action: Action, timeoutMs: number): Promise<ActionResult> {
