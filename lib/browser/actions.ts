@@ -125,7 +125,8 @@ export async function navigate(target: ActionTarget, url: string, until: number)
   const pagesBefore = new Set(target.context.pages());
   const timeout = Math.max(1, until - Date.now());
   try {
-    await target.page().goto(url, { timeout, waitUntil: 'domcontentloaded' });
+    // a page that never finishes loading must not hold the step: the load wait comes after
+    await target.page().goto(url, { timeout, waitUntil: 'commit' });
   } catch (error) {
     if (!isDownloadAbort(error)) throw new ActionError('navigation_failed', firstLine(error));
     const wait = Math.min(target.downloadTimeoutMs, until - Date.now());

@@ -50,11 +50,11 @@ export function createPageGuard(
         accept().catch(() => undefined);
         return;
       }
-      stopOnce(
-        page,
-        `The page opened dialogs without end; its scripts were stopped: ${page.url()}`,
-      );
-      dismiss().catch(() => undefined);
+      // a script looping on alert() never yields, so stopping it is not enough: the tab goes
+      if (stopped.has(page)) return;
+      stopped.add(page);
+      report('page_closed', `The page opened dialogs without end and was closed: ${page.url()}`);
+      page.close({ runBeforeUnload: false }).catch(() => dismiss().catch(() => undefined));
     },
     onPage(page) {
       if (context.pages().length <= MAX_TABS) return;
