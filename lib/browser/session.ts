@@ -29,6 +29,7 @@ export interface BrowserSessionDeps {
 const BLOCKED_DOWNLOAD = /download/i;
 /** Longest time an observation may take; a page that hogs its thread gets a stub instead. */
 const OBSERVE_BUDGET_MS = 15_000;
+const STORAGE_STATE_BUDGET_MS = 10_000;
 
 /** Resolves with the promise's value, or null once `ms` have passed. */
 async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T | null> {
@@ -244,8 +245,9 @@ class PlaywrightSession implements BrowserSession, ActionTarget {
     return captureScreenshot(this.page(), maxScrolls);
   }
 
+  /** Cookies and storage now; null when the browser does not answer within the budget. */
   storageState(): Promise<unknown> {
-    return this.context.storageState();
+    return withTimeout(this.context.storageState(), STORAGE_STATE_BUDGET_MS);
   }
 
   async close(): Promise<{ traceKey: string | null }> {
