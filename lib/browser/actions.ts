@@ -12,6 +12,12 @@ type RunErrorEntry = ActionResult['errors'][number];
 const DOWNLOAD_GRACE_MS = 250;
 /** Quiet network time that counts as "the page has finished reacting". */
 const QUIET_MS = 500;
+/**
+ * Quiet network time after which an expected download is taken not to be coming: a download
+ * that will come keeps a request open (an export being built, a slow server) or starts soon after
+ * the page settles, while a click that led to an ordinary page (a login form) goes quiet.
+ */
+const NO_DOWNLOAD_QUIET_MS = 3000;
 /** Longest wait for a page to reach DOMContentLoaded after an action. */
 const LOAD_WAIT_MS = 5000;
 /** Time past an action's deadline after which it is abandoned as hung. */
@@ -79,7 +85,11 @@ export async function afterInteraction(
   let started = false;
   if (expectDownload) {
     const wait = Math.min(left(), target.downloadTimeoutMs);
-    started = await target.capture.waitForStart(seen, wait);
+    const begun = () => target.capture.started > seen;
+    // Limitation: an export computed in the page for longer than NO_DOWNLOAD_QUIET_MS with no
+    // request open is taken for "no download"; the planner then sees no file and moves on.
+    await target.network.waitForQuiet(NO_DOWNLOAD_QUIET_MS, wait, begun);
+    started = begun();
   }
   // the page may go on starting downloads (several files from one click, an export answering
   // late): wait while its requests settle, and once more after each batch of downloads
