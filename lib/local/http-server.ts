@@ -14,9 +14,17 @@ export interface LocalHttpServer {
   close(): Promise<void>;
 }
 
+/**
+ * A record without a prototype, so that names a caller chooses (`__proto__`, `constructor`) are
+ * plain keys and never read or replace members of Object.prototype.
+ */
+function emptyRecord<Value>(): Record<string, Value> {
+  return Object.create(null);
+}
+
 function headersOf(request: IncomingMessage) {
-  const single: Record<string, string> = {};
-  const multi: Record<string, string[]> = {};
+  const single = emptyRecord<string>();
+  const multi = emptyRecord<string[]>();
   for (let index = 0; index < request.rawHeaders.length; index += 2) {
     const name = request.rawHeaders[index];
     const value = request.rawHeaders[index + 1];
@@ -28,8 +36,8 @@ function headersOf(request: IncomingMessage) {
 }
 
 function queryOf(search: string) {
-  const single: Record<string, string> = {};
-  const multi: Record<string, string[]> = {};
+  const single = emptyRecord<string>();
+  const multi = emptyRecord<string[]>();
   for (const [name, value] of new URLSearchParams(search)) {
     single[name] = value;
     multi[name] = [...(multi[name] ?? []), value];
