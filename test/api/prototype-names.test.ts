@@ -61,3 +61,38 @@ describe('names that Object.prototype also has', () => {
     expect(status).toBe(200);
   });
 });
+
+describe('extra_http_headers named like Object.prototype members', () => {
+  it('stores such headers with their values and shows them masked', async () => {
+    const body = `{"url":"${VALID_TASK.url}","navigation_goal":"${VALID_TASK.navigation_goal}",
+      "extra_http_headers":{"constructor":"v","toString":"t","valueOf":"w"}}`;
+    const created = await api.call('POST', CREATE, body);
+
+    expect(created.status).toBe(200);
+    const names = ['constructor', 'toString', 'valueOf'];
+    const shown = created.json.run_request.extra_http_headers;
+    expect(Object.keys(shown).sort()).toEqual(names);
+    expect(Object.values(shown)).toEqual(['***', '***', '***']);
+
+    const read = await api.call('GET', `/v1/runs/${created.json.run_id}`);
+    expect(read.status).toBe(200);
+    expect(Object.keys(read.json.run_request.extra_http_headers).sort()).toEqual(names);
+
+    const record = await api.local.runs.get(created.json.run_id);
+    const stored = record?.request.extra_http_headers ?? {};
+    expect(Object.entries(stored).sort()).toEqual([
+      ['constructor', 'v'],
+      ['toString', 't'],
+      ['valueOf', 'w'],
+    ]);
+  });
+
+  it('refuses a header named __proto__ with a 422 that names it', async () => {
+    const body = `{"url":"${VALID_TASK.url}","navigation_goal":"${VALID_TASK.navigation_goal}",
+      "extra_http_headers":{"__proto__":"w"}}`;
+    const { status, json } = await api.call('POST', CREATE, body);
+
+    expect(status).toBe(422);
+    expect(json.detail[0].loc).toEqual(['body', 'extra_http_headers', '__proto__']);
+  });
+});
