@@ -214,7 +214,7 @@ export function createTaskRequestSchema(maxStepsLimit: number) {
       // A goal of white space alone says nothing the agent could act on.
       navigation_goal: z
         .string()
-        .min(1)
+        .min(1, { abort: true })
         .max(10_000)
         .regex(/\S/, 'navigation_goal must contain more than white space'),
       url: nullable(startUrl),
