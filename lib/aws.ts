@@ -1,5 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Config } from './config.ts';
 
 /** The embedded S3 stand-in accepts only this key pair. */
@@ -35,4 +36,16 @@ export function createAwsClients(config: Config): AwsClients {
     : new S3Client({ region });
 
   return { dynamodb, s3 };
+}
+
+/**
+ * The document client every store uses. `DynamoDBDocumentClient.from` writes its options into the
+ * shared client's configuration, so stores on one client must agree on them or the last one
+ * created decides for all. Records hold plain JSON only; a map with a key named `constructor`
+ * (a caller's header name) looks like a class instance to the marshaller, which then refuses it.
+ */
+export function documentClientOf(client: DynamoDBClient): DynamoDBDocumentClient {
+  return DynamoDBDocumentClient.from(client, {
+    marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: true },
+  });
 }

@@ -19,8 +19,16 @@ import type { RunStarter } from '../../lib/runs/run-starter.ts';
 import { DynamoRunStore } from '../../lib/runs/run-store.ts';
 import { SfnRunStarter } from '../../lib/workflow/sfn-starter.ts';
 
+/**
+ * Without a prototype, so that names a caller chooses (`__proto__`, `constructor`) are plain keys
+ * and never read or replace members of Object.prototype.
+ */
+function emptyRecord(): Record<string, string> {
+  return Object.create(null);
+}
+
 function lowerCaseHeaders(event: APIGatewayProxyEvent): Record<string, string> {
-  const headers: Record<string, string> = {};
+  const headers = emptyRecord();
   for (const [name, value] of Object.entries(event.headers ?? {})) {
     if (value !== undefined) headers[name.toLowerCase()] = value;
   }
@@ -33,7 +41,7 @@ export function toApiRequest(
   event: APIGatewayProxyEvent,
   context?: Pick<Context, 'awsRequestId'>,
 ): ApiRequest {
-  const query: Record<string, string> = {};
+  const query = emptyRecord();
   for (const [name, value] of Object.entries(event.queryStringParameters ?? {})) {
     if (value !== undefined) query[name] = value;
   }

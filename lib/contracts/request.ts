@@ -211,7 +211,12 @@ const CROSS_FIELD_RULES = {
 export function createTaskRequestSchema(maxStepsLimit: number) {
   return z
     .strictObject({
-      navigation_goal: z.string().min(1).max(10_000),
+      // A goal of white space alone says nothing the agent could act on.
+      navigation_goal: z
+        .string()
+        .min(1, { abort: true })
+        .max(10_000)
+        .regex(/\S/, 'navigation_goal must contain more than white space'),
       url: nullable(startUrl),
       webhook_url: nullable(HttpUrlSchema),
       proxy_location: nullable(ProxyLocationSchema),

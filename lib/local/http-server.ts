@@ -14,9 +14,17 @@ export interface LocalHttpServer {
   close(): Promise<void>;
 }
 
+/**
+ * A record without a prototype, so that names a caller chooses (`__proto__`, `constructor`) are
+ * plain keys and never read or replace members of Object.prototype.
+ */
+function emptyRecord<Value>(): Record<string, Value> {
+  return Object.create(null);
+}
+
 function headersOf(request: IncomingMessage) {
-  const single: Record<string, string> = {};
-  const multi: Record<string, string[]> = {};
+  const single = emptyRecord<string>();
+  const multi = emptyRecord<string[]>();
   for (let index = 0; index < request.rawHeaders.length; index += 2) {
     const name = request.rawHeaders[index];
     const value = request.rawHeaders[index + 1];
@@ -28,8 +36,8 @@ function headersOf(request: IncomingMessage) {
 }
 
 function queryOf(search: string) {
-  const single: Record<string, string> = {};
-  const multi: Record<string, string[]> = {};
+  const single = emptyRecord<string>();
+  const multi = emptyRecord<string[]>();
   for (const [name, value] of new URLSearchParams(search)) {
     single[name] = value;
     multi[name] = [...(multi[name] ?? []), value];
@@ -40,14 +48,17 @@ function queryOf(search: string) {
 }
 
 /** The event API Gateway (REST API, proxy integration) sends for this request. */
-export function toProxyEvent(request: IncomingMessage, body: string): APIGatewayProxyEvent {
+export function toProxyEvent(
+  request: IncomingMessage,
+  body: string,
+  requestId: string = randomUUID(),
+): APIGatewayProxyEvent {
   // Split by hand: WHATWG URL parsing reads a path such as `//x` as a host.
   const target = request.url ?? '/';
   const queryAt = target.indexOf('?');
   const pathname = queryAt === -1 ? target : target.slice(0, queryAt);
   const headers = headersOf(request);
   const query = queryOf(queryAt === -1 ? '' : target.slice(queryAt + 1));
-  const requestId = randomUUID();
 
   return {
     resource: '/{proxy+}',
@@ -94,13 +105,24 @@ function send(response: ServerResponse, statusCode: number, headers: object, bod
   response.end(body);
 }
 
-async function serve(handler: ProxyHandler, request: IncomingMessage, response: ServerResponse) {
+/** An answer the server gives itself, with a request id like every answer of the API. */
+function sendOwn(response: ServerResponse, statusCode: number, detail: string, requestId: string) {
+  const headers = { 'content-type': 'application/json', 'x-request-id': requestId };
+  send(response, statusCode, headers, JSON.stringify({ detail, request_id: requestId }));
+}
+
+async function serve(
+  handler: ProxyHandler,
+  request: IncomingMessage,
+  response: ServerResponse,
+  requestId: string,
+) {
   const body = await readBody(request);
   if (body === null) {
-    send(response, 413, { 'content-type': 'application/json' }, '{"detail":"Request too large"}');
+    sendOwn(response, 413, 'Request too large', requestId);
     return;
   }
-  const result = await handler(toProxyEvent(request, body));
+  const result = await handler(toProxyEvent(request, body, requestId));
   send(response, result.statusCode, result.headers ?? {}, result.body);
 }
 
@@ -113,11 +135,10 @@ export async function startLocalHttpServer(
   options: { host: string; port: number; onError: (error: unknown) => void },
 ): Promise<LocalHttpServer> {
   const server = createServer((request, response) => {
-    serve(handler, request, response).catch((error) => {
+    const requestId = randomUUID();
+    serve(handler, request, response, requestId).catch((error) => {
       options.onError(error);
-      if (!response.headersSent) {
-        send(response, 500, { 'content-type': 'application/json' }, '{"detail":"Internal error"}');
-      }
+      if (!response.headersSent) sendOwn(response, 500, 'Internal error', requestId);
     });
   });
   await new Promise<void>((resolve, reject) => {

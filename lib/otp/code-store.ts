@@ -1,11 +1,12 @@
 import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
-  DynamoDBDocumentClient,
+  type DynamoDBDocumentClient,
   PutCommand,
   QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { ulid } from 'ulid';
+import { documentClientOf } from '../aws.ts';
 
 /** A pushed code is usable for this long (section 6 of the contract). */
 export const CODE_TTL_S = 600;
@@ -36,7 +37,7 @@ export class DynamoCodeStore implements CodeStore {
   readonly #clock: () => Date;
 
   constructor(client: DynamoDBClient, table: string, clock: () => Date = () => new Date()) {
-    this.#doc = DynamoDBDocumentClient.from(client);
+    this.#doc = documentClientOf(client);
     this.#table = table;
     this.#clock = clock;
   }

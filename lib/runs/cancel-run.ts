@@ -1,5 +1,5 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { isTerminal } from '../contracts/run.ts';
+import { isTerminal, type RunOutput } from '../contracts/run.ts';
 import { ConflictError, describeError } from '../errors.ts';
 import { getOwnedRun } from './get-run.ts';
 import type { RunRecord } from './run-record.ts';
@@ -13,6 +13,22 @@ export interface CancelRunDeps {
 }
 
 const CANCEL_REASON = 'Canceled through the API';
+
+/** What the caller reads of a run cancelled through the API before it finished. */
+export const CANCELED_SUMMARY = 'Cancelled through the API before it finished.';
+
+/**
+ * The output a cancel writes with the terminal status (a terminal run always has one). The
+ * finalize step later fills in the page the browser was on, which only the run's work knows.
+ */
+export function canceledOutput(run: RunRecord): RunOutput {
+  return {
+    downloaded_file_count: run.files.length,
+    final_url: null,
+    final_title: null,
+    summary: CANCELED_SUMMARY,
+  };
+}
 
 function alreadyEnded(run: RunRecord): ConflictError {
   return new ConflictError(`Run ${run.run_id} has already ended with status ${run.status}`);
@@ -30,7 +46,9 @@ export async function cancelRun(
   const current = await getOwnedRun(deps.store, owner, runId);
   if (isTerminal(current.status)) throw alreadyEnded(current);
 
-  const canceled = await deps.store.finish(runId, 'canceled');
+  const canceled = await deps.store.finish(runId, 'canceled', {
+    output: canceledOutput(current),
+  });
   if (!canceled) {
     const ended = await getOwnedRun(deps.store, owner, runId);
     throw alreadyEnded(ended);

@@ -2,13 +2,14 @@ import { createHash } from 'node:crypto';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
-  DynamoDBDocumentClient,
+  type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
   ScanCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
+import { documentClientOf } from '../aws.ts';
 import { newApiKey } from './ids.ts';
 
 /** Longest key the service looks up; longer values cannot be keys it issued. */
@@ -65,7 +66,7 @@ export class DynamoKeyStore implements KeyStore {
   readonly #clock: () => Date;
 
   constructor(client: DynamoDBClient, table: string, clock: () => Date = () => new Date()) {
-    this.#doc = DynamoDBDocumentClient.from(client);
+    this.#doc = documentClientOf(client);
     this.#table = table;
     this.#clock = clock;
   }

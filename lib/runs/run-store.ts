@@ -1,12 +1,13 @@
 import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
-  DynamoDBDocumentClient,
+  type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
   QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
+import { documentClientOf } from '../aws.ts';
 import type { RunError, RunStatus, StoredFile } from '../contracts/run.ts';
 import { RUN_ID_PATTERN, TERMINAL_STATUSES } from '../contracts/run.ts';
 import { InvalidCursorError } from '../errors.ts';
@@ -87,9 +88,7 @@ export class DynamoRunStore implements RunStore {
   readonly #clock: () => Date;
 
   constructor(client: DynamoDBClient, table: string, clock: () => Date = () => new Date()) {
-    this.#doc = DynamoDBDocumentClient.from(client, {
-      marshallOptions: { removeUndefinedValues: true },
-    });
+    this.#doc = documentClientOf(client);
     this.#table = table;
     this.#clock = clock;
   }

@@ -2,6 +2,7 @@ import { isTerminal, type RunError, type RunStatus } from '../contracts/run.ts';
 import { RunNotFoundError } from '../errors.ts';
 import type { ArtifactStore } from '../files/artifact-store.ts';
 import { newDeliveryId } from '../notify/webhook.ts';
+import { CANCELED_SUMMARY } from '../runs/cancel-run.ts';
 import type { RunRecord } from '../runs/run-record.ts';
 import type { RunStore } from '../runs/run-store.ts';
 import { type RunViewDeps, toRunView } from '../runs/run-view.ts';
@@ -70,9 +71,22 @@ function outputOf(run: RunRecord, checkpoint: Checkpoint | null, summary: string
 }
 
 function summaryOfEnded(run: RunRecord): string {
-  if (run.status === 'canceled') return `Cancelled through the API after ${run.step_count} steps.`;
+  if (run.status === 'canceled') return CANCELED_SUMMARY;
 
   return run.failure_reason ?? `The run ended ${run.status} after ${run.step_count} steps.`;
+}
+
+/**
+ * The output of a run that ended before this step (a cancel): what it already says, with the
+ * page the browser was on and the files stored since, so neither writer loses the other's data.
+ */
+function completedOutput(run: RunRecord, checkpoint: Checkpoint | null) {
+  return {
+    downloaded_file_count: run.files.length,
+    final_url: checkpoint?.url ?? run.output?.final_url ?? null,
+    final_title: checkpoint?.title ?? run.output?.final_title ?? null,
+    summary: run.output?.summary ?? summaryOfEnded(run),
+  };
 }
 
 /**
@@ -99,10 +113,9 @@ export async function finalizeRun(
   }
   ended ??= await deps.store.get(runId);
   if (!ended) throw new RunNotFoundError(runId);
-  if (ended.output === null) {
-    ended = await deps.store.update(runId, {
-      output: outputOf(ended, checkpoint, summaryOfEnded(ended)),
-    });
+  const output = completedOutput(ended, checkpoint);
+  if (JSON.stringify(output) !== JSON.stringify(ended.output)) {
+    ended = await deps.store.update(runId, { output });
   }
 
   return finishedOf(deps, ended);

@@ -153,6 +153,22 @@ describe('POST /v1/runs/{run_id}/cancel', () => {
     expect(second.status).toBe(409);
     expect(second.json.detail).toContain('already ended with status canceled');
   });
+
+  it('answers with the output of the terminal run, which a later read shows too', async () => {
+    const created = await api.call('POST', '/v1/run/tasks/download_files', VALID_TASK);
+
+    const canceled = await api.call('POST', `/v1/runs/${created.json.run_id}/cancel`);
+    const read = await api.call('GET', `/v1/runs/${created.json.run_id}`);
+
+    const output = {
+      downloaded_file_count: 0,
+      final_url: null,
+      final_title: null,
+      summary: 'Cancelled through the API before it finished.',
+    };
+    expect(canceled.json.output).toEqual(output);
+    expect(read.json.output).toEqual(output);
+  });
 });
 
 describe('public routes', () => {

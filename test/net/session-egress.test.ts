@@ -26,6 +26,7 @@ beforeAll(async () => {
       iframe: `<iframe src="http://${blocked}/frame"></iframe>`,
       ws: `<script>new WebSocket('ws://${blocked}/socket')</script>`,
       popup: `<script>window.open('http://2130706433:${internal.port}/popup')</script>`,
+      named: `<img src="http://localhost:${internal.port}/pixel.png">`,
     };
     const wanted = new URL(request.url ?? '/', 'http://x').searchParams.get('parts') ?? '';
     response.writeHead(200, { 'content-type': 'text/html' });
@@ -100,11 +101,12 @@ describe('a run browser and the network rules', () => {
   });
 
   it.each([
-    ['img', 'an image'],
-    ['iframe', 'an iframe'],
-    ['ws', 'a WebSocket'],
-    ['popup', 'a popup (numeric IPv4 form)'],
-  ])('reports %s: %s of an allowed page that leads to a blocked host', async (part) => {
+    ['img', 'an image', '127.0.0.1'],
+    ['iframe', 'an iframe', '127.0.0.1'],
+    ['ws', 'a WebSocket', '127.0.0.1'],
+    ['popup', 'a popup (numeric IPv4 form)', '127.0.0.1'],
+    ['named', 'an image on http://localhost, named as the page wrote it', 'localhost'],
+  ])('reports %s: %s of an allowed page that leads to a blocked host', async (part, _, host) => {
     const { session } = await harness.open();
     const messages: string[] = [];
 
@@ -119,9 +121,7 @@ describe('a run browser and the network rules', () => {
     await session.close();
 
     expect(opened.ok).toBe(true);
-    expect(messages).toEqual([
-      expect.stringContaining('Blocked by the network rules: 127.0.0.1 ('),
-    ]);
+    expect(messages).toEqual([expect.stringContaining(`Blocked by the network rules: ${host} (`)]);
     expect(internal.connections).toBe(0);
   });
 });

@@ -94,6 +94,35 @@ describe('finalize', () => {
     const finished = await finalize({ run_id: record.run_id, error: null });
 
     expect(finished.run?.status).toBe('canceled');
-    expect(finished.run?.output?.summary).toBe('Cancelled through the API after 0 steps.');
+    expect(finished.run?.output?.summary).toBe('Cancelled through the API before it finished.');
+  });
+
+  it('keeps the output a cancel wrote and adds the page the browser was on', async () => {
+    const record = await runningRun();
+    await store.finish(record.run_id, 'canceled', {
+      output: {
+        downloaded_file_count: 0,
+        final_url: null,
+        final_title: null,
+        summary: 'Cancelled by the caller.',
+      },
+    });
+    await saveCheckpoint(artifacts, {
+      ...initialCheckpoint(record.run_id, 'https://x.test/invoices', new Date()),
+      title: 'Invoices',
+    });
+
+    const finished = await finalize({ run_id: record.run_id, error: null });
+    const again = await finalize({ run_id: record.run_id, error: null });
+
+    const output = {
+      downloaded_file_count: 0,
+      final_url: 'https://x.test/invoices',
+      final_title: 'Invoices',
+      summary: 'Cancelled by the caller.',
+    };
+    expect(finished.run?.output).toEqual(output);
+    expect(again.run?.output).toEqual(output);
+    expect((await store.get(record.run_id))?.output).toEqual(output);
   });
 });
