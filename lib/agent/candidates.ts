@@ -29,8 +29,12 @@ export interface Candidate {
   /** Position on the page (document order of the observation). */
   order: number;
   blockedByFrame: boolean;
+  /** The element itself says it gives a file (a download attribute, a file link, "Export"). */
+  fileLike: boolean;
   outcome: ClickOutcome | null;
 }
+
+type CandidateBase = Omit<Candidate, 'kind' | 'score' | 'reasons'>;
 
 const NEVER_CLICK = [
   'logout',
@@ -196,33 +200,31 @@ function readCandidate(
   const outcome =
     outcomeOf(memory, [label, element.text, element.name], href) ??
     outcomeOf(memory, [label], element.href);
-  const base = { element, label, href, fit, order, outcome };
   const blockedByFrame = downloadsBlockedByFrame(element, observation);
+  const fileLike = signals.points >= 3;
+  const base: CandidateBase = {
+    element,
+    label,
+    href,
+    fit,
+    order,
+    outcome,
+    blockedByFrame,
+    fileLike,
+  };
   // An element naming the very document wanted (its id, or its kind and date) is the document.
   const documentLike =
     fit.targets.length > 0 || (fit.namesConcept && (fit.dateFit === 'match' || goal.latest));
-  if (signals.points >= 3 || documentLike) {
+  if (fileLike || documentLike) {
     const score = signals.points + fit.points + insecurity(observation.url, href);
 
-    return {
-      ...base,
-      kind: 'download',
-      score,
-      reasons: [...signals.reasons, ...fit.reasons],
-      blockedByFrame,
-    };
+    return { ...base, kind: 'download', score, reasons: [...signals.reasons, ...fit.reasons] };
   }
   if (isNext(label)) {
-    return {
-      ...base,
-      kind: 'next',
-      score: 1,
-      reasons: ['is the next page of a list'],
-      blockedByFrame,
-    };
+    return { ...base, kind: 'next', score: 1, reasons: ['is the next page of a list'] };
   }
 
-  return navigation(base, observation, goal, memory, haystack, blockedByFrame);
+  return navigation(base, observation, goal, memory, haystack);
 }
 
 /** An http link from an https page is blocked by the browser as mixed content. */
@@ -231,12 +233,11 @@ function insecurity(pageUrl: string, href: string | null): number {
 }
 
 function navigation(
-  base: Pick<Candidate, 'element' | 'label' | 'href' | 'fit' | 'order' | 'outcome'>,
+  base: CandidateBase,
   observation: Observation,
   goal: Goal,
   memory: Memory,
   haystack: string,
-  blockedByFrame: boolean,
 ): Candidate | null {
   if (base.href && memory.visited.has(pageKey(base.href))) return null;
   if (base.href && pageKey(base.href) === pageKey(observation.url)) return null;
@@ -249,7 +250,7 @@ function navigation(
   if (section) reasons.push('is the section for such documents');
   if (generic) reasons.push('is a documents section');
 
-  return { ...base, kind: 'navigate', score, reasons, blockedByFrame };
+  return { ...base, kind: 'navigate', score, reasons };
 }
 
 /**

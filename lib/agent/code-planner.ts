@@ -69,8 +69,7 @@ function download(ctx: Context, picks: Candidate[]): Decision {
   const actions: Action[] = picks.map(downloadAction);
   const reasons = picks.map(explain);
   const next = ctx.goal.count.kind === 'all' ? nextPage(ctx.candidates, ctx.memory) : null;
-  const staysHere = !actions.some((a) => a.kind === 'navigate');
-  if (next && staysHere && listGoesOn(ctx.candidates, ctx.goal)) {
+  if (next && listGoesOn(ctx.candidates, ctx.goal)) {
     actions.push({ kind: 'click', element: next.element.id });
     reasons.push(`then the next page ${quote(next.label)}: the list may go on`);
   }

@@ -51,6 +51,10 @@ export function summarize(ctx: Context): string {
       ? ` Nothing was found for ${missing.join(', ')}.`
       : '';
   const plural = files.length === 1 ? '' : 's';
+  const remaining = ctx.progress.remaining ?? 0;
+  const count =
+    remaining > 0 ? `${files.length} of ${files.length + remaining}` : `${files.length}`;
+  const short = remaining > 0 ? ' No other fitting file was left to try.' : '';
 
-  return `Stored ${files.length} file${plural} for ${ctx.wanted}: ${names.join(', ')}${more}.${gap}`;
+  return `Stored ${count} file${plural} for ${ctx.wanted}: ${names.join(', ')}${more}.${gap}${short}`;
 }

@@ -69,7 +69,6 @@ function quoteLabel(e: PageElement): string {
 export function openBlockedFrame(observation: Observation, memory: Memory): Fallback | null {
   const frame = observation.frames.find(
     (f) =>
-      f.path !== '0' &&
       f.sandbox !== null &&
       !f.sandbox.split(/\s+/).includes('allow-downloads') &&
       /^https?:/.test(f.url) &&
