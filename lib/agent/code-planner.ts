@@ -55,6 +55,7 @@ async function decide(ctx: Context): Promise<Decision> {
   }
   const dialog = observation.dialogs.map((d) => pageRefusal(d, goal)).find(Boolean);
   if (dialog) return { kind: 'impossible', reason: dialog };
+  if (memory.abandoned.length > 0) return openAbandoned(ctx);
   const picks = chooseDownloads(ctx.candidates, goal, memory, progress);
   const login = findLoginForm(observation);
   if (login && picks.length === 0) return logIn(ctx, login);
@@ -62,6 +63,18 @@ async function decide(ctx: Context): Promise<Decision> {
   if (code && picks.length === 0) return enterCode(ctx, code.field, code.submit);
 
   return picks.length > 0 ? download(ctx, picks) : explore(ctx);
+}
+
+/**
+ * The page fired several downloads at once and the browser let only some through: open each
+ * cancelled link by itself (navigations use no element ids, so one step can hold them all).
+ */
+function openAbandoned(ctx: Context): Decision {
+  const urls = ctx.memory.abandoned;
+  const actions: Action[] = urls.map((url) => ({ kind: 'navigate', url, expectDownload: true }));
+  const reason = `The page started ${urls.length} more download(s) that the browser cancelled; opening each one: ${urls.join(', ')}`;
+
+  return act(actions, reason, null);
 }
 
 /** Acts on the chosen downloads; for "all" goals, turns the page after them when the list goes on. */

@@ -89,8 +89,9 @@ export function openBlockedFrame(observation: Observation, memory: Memory): Fall
 export function printPage(observation: Observation, goal: Goal, name: string): Fallback | null {
   if (!goal.printAsPdf && goal.intent !== 'print') return null;
   const text = normalize(`${observation.title} ${observation.text}`);
+  // The page asked to be printed itself: that is the document.
   const shows =
-    goal.targets.length > 0
+    observation.printRequested || goal.targets.length > 0
       ? goal.targets.every((t) => fitsTarget(text, t))
       : goal.concepts.length === 0 || goal.concepts.some((c) => mentionsConcept(text, c));
   if (!shows) return null;

@@ -20,6 +20,8 @@ export interface Memory {
   pendingDownloads: number;
   /** The last step's records (one per action). */
   lastStep: StepRecord[];
+  /** Links the page opened and cancelled (several downloads at once), not yet opened one by one. */
+  abandoned: string[];
 }
 
 export interface ClickOutcome {
@@ -50,6 +52,7 @@ export function remember(history: StepRecord[], files: StoredFile[], currentUrl:
     waits: history.filter((r) => r.action.kind === 'wait').length,
     pendingDownloads: 0,
     lastStep: [],
+    abandoned: [],
   };
   for (const record of history) {
     memory.visited.add(pageKey(record.url));
@@ -60,6 +63,10 @@ export function remember(history: StepRecord[], files: StoredFile[], currentUrl:
     if (record.elementHref && action.kind === 'click')
       note(memory.hrefs, pageKey(record.elementHref), record);
   }
+  const abandoned = new Set(history.flatMap((r) => r.abandonedUrls ?? []).map(pageKey));
+  memory.abandoned = [...abandoned].filter(
+    (url) => !memory.hrefs.has(url) && !memory.fileSources.has(url),
+  );
   const lastStepNumber = history.at(-1)?.step;
   memory.lastStep = history.filter((r) => r.step === lastStepNumber);
   memory.pendingDownloads = memory.lastStep.reduce(

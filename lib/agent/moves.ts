@@ -46,7 +46,8 @@ function printMove(ctx: Context): Decision | null {
 }
 
 /** The page shows the very item the goal names (its id) and has no file: print it. */
-const printShownTarget: Move = (ctx) => (ctx.goal.targets.length > 0 ? printMove(ctx) : null);
+const printShownTarget: Move = (ctx) =>
+  ctx.goal.targets.length > 0 || ctx.observation.printRequested ? printMove(ctx) : null;
 
 /** One dated document: turn the pages of a dated list, or say it is not listed. */
 const walkDatedList: Move = (ctx) => {
