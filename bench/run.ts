@@ -4,6 +4,7 @@ import { type Bench, type BenchRow, printRows } from './report.ts';
 /** Every benchmark of the project; each file exports one `Bench`. */
 const BENCHES: Record<string, () => Promise<Bench>> = {
   'egress-proxy': async () => (await import('./egress-proxy.ts')).default,
+  planner: async () => (await import('./planner.ts')).default,
 };
 
 const program = new Command()
