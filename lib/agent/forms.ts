@@ -106,6 +106,35 @@ export function findLoginForm(observation: Observation): LoginForm | null {
   return { username, password, submit };
 }
 
+const SIGN_IN_WORDS = [
+  'sign in',
+  'signin',
+  'log in',
+  'login',
+  'iniciar sesion',
+  'entrar',
+  'acceder',
+  'connexion',
+  'se connecter',
+  'anmelden',
+  'einloggen',
+  'fazer login',
+  'acessar',
+];
+
+/** A visible link or button that leads to the login form ("Sign in", "Anmelden"). */
+export function findSignInLink(observation: Observation): PageElement | null {
+  const found = observation.elements.find(
+    (e) =>
+      e.visible &&
+      !e.disabled &&
+      isClickable(e) &&
+      SIGN_IN_WORDS.includes(normalize(elementLabel(e))),
+  );
+
+  return found ?? null;
+}
+
 /** A visible field that asks for a one-time code, and the button that sends it. */
 export function findCodeField(
   observation: Observation,

@@ -4,6 +4,8 @@ import { listedDates, onlyDownload } from './choose.ts';
 import { type Context, summarize } from './context.ts';
 import { describeMissing } from './describe.ts';
 import { openBlockedFrame, printPage, selectOneByOne } from './fallbacks.ts';
+import { findSignInLink } from './forms.ts';
+import { outcomeOf } from './history.ts';
 import { listGoesOn, nextPage, readList } from './listing.ts';
 import { pageKey } from './page.ts';
 import type { Decision } from './planner.ts';
@@ -40,7 +42,7 @@ function printMove(ctx: Context): Decision | null {
   const { goal, observation } = ctx;
   const labels = goal.targets.map((t) => t.label);
   const name = printName(labels, goal.concepts[0] ?? null, observation);
-  const print = printPage(observation, goal, name);
+  const print = printPage(observation, goal, name, ctx.memory);
 
   return print ? act(print.actions, print.reason, ctx.dismiss) : null;
 }
@@ -76,6 +78,15 @@ const openSandboxedFrame: Move = (ctx) => {
   const frame = openBlockedFrame(ctx.observation, ctx.memory);
 
   return frame ? act(frame.actions, frame.reason, ctx.dismiss) : null;
+};
+
+/** The goal gives a login and none was made yet: the page's sign-in link. */
+const signIn: Move = (ctx) => {
+  if (!ctx.goal.credentials || ctx.memory.loginAttempts > 0) return null;
+  const link = findSignInLink(ctx.observation);
+  if (!link || outcomeOf(ctx.memory, [link.text, link.name], link.href)) return null;
+
+  return click(ctx, link.id, `The goal gives a login: opening ${quote(link.text || link.name)}`);
 };
 
 /** A link or tab that names the goal's documents or their section. */
@@ -150,6 +161,7 @@ const MOVES: Move[] = [
   walkDatedList,
   nextPageOfAll,
   openSandboxedFrame,
+  signIn,
   followSection,
   retryFileUrl,
   awaitLateDownload,

@@ -6,6 +6,7 @@ import type { BrowserHarness, FetchedFile } from '../../support/browser-harness.
 
 /** The outcome of driving a planner with a real browser session to its last decision. */
 export interface PlannerRun {
+  runId: string;
   final: Decision;
   /** Decisions that acted on the page: the page interactions the run used. */
   steps: number;
@@ -63,7 +64,9 @@ export async function runPlanner(
       if (decision.kind !== 'act' || step > maxSteps) {
         if (decision.kind === 'done') keep(await session.settle(30_000));
         const fetched = await harness.files(runId);
-        return { final: decision, steps: step - 1, decisions, history, files: fetched, errors };
+        const steps = step - 1;
+
+        return { runId, final: decision, steps, decisions, history, files: fetched, errors };
       }
       for (const action of decision.actions) {
         const result = await session.act(action, 60_000);
