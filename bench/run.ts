@@ -3,7 +3,11 @@ import { type Bench, type BenchRow, printRows } from './report.ts';
 
 /** Every benchmark of the project; each file exports one `Bench`. */
 const BENCHES: Record<string, () => Promise<Bench>> = {
+  api: async () => (await import('./api.ts')).default,
+  download: async () => (await import('./download.ts')).default,
+  'aws-cost': async () => (await import('./aws-cost.ts')).default,
   'egress-proxy': async () => (await import('./egress-proxy.ts')).default,
+  'end-to-end': async () => (await import('./end-to-end.ts')).default,
   planner: async () => (await import('./planner.ts')).default,
 };
 

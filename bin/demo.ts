@@ -33,18 +33,20 @@ const task = {
   navigation_goal: `Log in as ${DEMO_USER.email} with password ${DEMO_USER.password} and export the usage report as CSV`,
 };
 console.log(`Demo portal:  ${site.url}\nLocal API:    ${local.url}  (key ${local.devKey})\n`);
-console.log(`POST ${local.url}v1/run/tasks/download_files\n${JSON.stringify(task, null, 2)}\n`);
+console.log(`POST ${local.url}/v1/run/tasks/download_files\n${JSON.stringify(task, null, 2)}\n`);
 
-let run = await api('v1/run/tasks/download_files', { method: 'POST', body: JSON.stringify(task) });
+let run = await api('/v1/run/tasks/download_files', { method: 'POST', body: JSON.stringify(task) });
 const bar = new SingleBar({
   format: 'Run {run_id} |{bar}| step {value}/{total} | {status}',
   hideCursor: true,
+  noTTYOutput: true,
+  notTTYSchedule: 1000,
 });
 bar.start(run.run_request.max_steps_per_run, 0, run);
 const terminal = ['completed', 'failed', 'terminated', 'timed_out', 'canceled'];
 while (!terminal.includes(run.status)) {
   await new Promise((resolve) => setTimeout(resolve, POLL_MS));
-  run = await api(`v1/runs/${run.run_id}`);
+  run = await api(`/v1/runs/${run.run_id}`);
   bar.update(run.step_count, run);
 }
 bar.stop();
@@ -63,7 +65,8 @@ File:     ${file.filename} (${file.file_size} bytes)
 Checksum: ${file.checksum}  (sha256 of the bytes fetched just now: ${sha256 === file.checksum ? 'matches' : sha256})
 Saved to: ${saved}
 Signed URL (valid ${local.config.DOWNLOAD_URL_TTL_S} s): ${file.url}
-Check it yourself:  sha256sum '${saved}'   (or curl -s '<signed URL>' | sha256sum)`);
+Check it yourself:  sha256sum '${saved}'
+  (with --keep, the signed URL also works until you stop the demo: curl -s '<URL>' | sha256sum)`);
 }
 
 if (keep) {

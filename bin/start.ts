@@ -2,7 +2,10 @@ import path from 'node:path';
 import { loadConfig } from '../lib/config.ts';
 import { startLocalMode } from '../lib/local/local-mode.ts';
 
-const local = await startLocalMode({ config: loadConfig() });
+const local = await startLocalMode({ config: loadConfig() }).catch((error: Error) => {
+  console.error(`The local mode could not start: ${error.message}`);
+  process.exit(1);
+});
 const keyFile = path.join(local.config.DATA_DIR, 'dev-key');
 
 console.log(`

@@ -8,6 +8,7 @@ import {
   TreatMissingData,
 } from 'aws-cdk-lib/aws-cloudwatch';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 
@@ -19,13 +20,16 @@ export interface ServiceAlarmsProps {
   readonly stateMachine: StateMachine;
   readonly functions: Record<string, IFunction>;
   readonly api: RestApi;
+  /** Status changes of abandoned runs that finalize could not take. */
+  readonly deadLetters: IQueue;
   readonly actions: IAlarmAction[];
 }
 
 /**
  * Alarms on what a person must look at: runs whose execution failed or timed out (a run that
  * fails for a reason of its own, such as a missing document, ends in a successful execution),
- * throttled or failing functions, and an API that refuses or fails requests.
+ * such runs that finalize could not end, throttled or failing functions, and an API that refuses
+ * or fails requests.
  */
 export class ServiceAlarms extends Construct {
   readonly alarms: Alarm[] = [];
@@ -45,6 +49,12 @@ export class ServiceAlarms extends Construct {
       this.#atLeastOnce(`${name}Throttles`, fn.metricThrottles({ period: PERIOD }), props);
       this.#atLeastOnce(`${name}Errors`, fn.metricErrors({ period: PERIOD }), props);
     }
+    this.#atLeastOnce(
+      'AbandonedRunsNotFinalized',
+      props.deadLetters.metricApproximateNumberOfMessagesVisible({ period: PERIOD }),
+      props,
+      'Maximum',
+    );
     this.#atLeastOnce('ApiServerErrors', api.metricServerError({ period: PERIOD }), props);
     this.#add(
       'ApiClientErrorRate',
@@ -55,8 +65,8 @@ export class ServiceAlarms extends Construct {
     );
   }
 
-  #atLeastOnce(id: string, metric: Metric, props: ServiceAlarmsProps): void {
-    this.#add(id, metric.with({ statistic: 'Sum' }), 1, 1, props);
+  #atLeastOnce(id: string, metric: Metric, props: ServiceAlarmsProps, statistic = 'Sum'): void {
+    this.#add(id, metric.with({ statistic }), 1, 1, props);
   }
 
   #add(

@@ -51,7 +51,7 @@ export class BrowserLayer extends Construct {
 
     this.layer = new LayerVersion(this, 'Layer', {
       code,
-      description: `playwright-core ${playwright.version}, Chromium from @sparticuz/chromium ${chromium.version}`,
+      description: `playwright-core ${playwright.version}, @sparticuz/chromium ${chromium.version}`,
       compatibleRuntimes: [Runtime.NODEJS_22_X],
       // The Chromium build in @sparticuz/chromium is x86-64 only.
       compatibleArchitectures: [Architecture.X86_64],

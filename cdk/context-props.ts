@@ -1,6 +1,6 @@
 import { Duration } from 'aws-cdk-lib';
 import { z } from 'zod';
-import type { RetrieverProps } from './settings.ts';
+import type { ModelSettings, RetrieverProps } from './settings.ts';
 
 const positive = z.number().int().positive();
 
@@ -57,29 +57,36 @@ export function parseContext(value: unknown): DeploymentContext {
 
 /** Turns the context into construct props. */
 export function propsFromContext(context: DeploymentContext): RetrieverProps {
+  const {
+    stackName: _stackName,
+    alarmEmail: _alarmEmail,
+    runTimeoutSeconds,
+    downloadUrlTtlSeconds,
+    artifactRetentionDays,
+    bedrockModelId,
+    openai,
+    ...settings
+  } = context;
   const seconds = (value?: number) => (value === undefined ? undefined : Duration.seconds(value));
-  const { openai, bedrockModelId } = context;
-  const model = openai
-    ? {
-        provider: 'openai' as const,
-        baseUrl: openai.baseUrl,
-        modelId: openai.modelId,
-        apiKeySecret: openai.apiKeySecretName,
-      }
-    : bedrockModelId
-      ? { provider: 'bedrock' as const, modelId: bedrockModelId }
-      : undefined;
-
-  const { stackName: _stackName, alarmEmail: _alarmEmail, ...settings } = context;
 
   return {
     ...settings,
-    runTimeout: seconds(context.runTimeoutSeconds),
-    downloadUrlTtl: seconds(context.downloadUrlTtlSeconds),
+    runTimeout: seconds(runTimeoutSeconds),
+    downloadUrlTtl: seconds(downloadUrlTtlSeconds),
     artifactRetention:
-      context.artifactRetentionDays === undefined
-        ? undefined
-        : Duration.days(context.artifactRetentionDays),
-    model,
+      artifactRetentionDays === undefined ? undefined : Duration.days(artifactRetentionDays),
+    model: modelOf(bedrockModelId, openai),
   };
+}
+
+function modelOf(
+  bedrockModelId: string | undefined,
+  openai: DeploymentContext['openai'],
+): ModelSettings | undefined {
+  if (openai) {
+    const { baseUrl, modelId, apiKeySecretName } = openai;
+    return { provider: 'openai', baseUrl, modelId, apiKeySecret: apiKeySecretName };
+  }
+
+  return bedrockModelId ? { provider: 'bedrock', modelId: bedrockModelId } : undefined;
 }

@@ -10,7 +10,6 @@ export interface EnvironmentRefs {
   codesTable: string;
   artifactsBucket: string;
   eventBusName: string;
-  webhookSecretArn: string;
 }
 
 /** What every function reads: where the data lives and the deployment's limits and rules. */
@@ -21,7 +20,6 @@ export function baseEnvironment(settings: Settings, refs: EnvironmentRefs): Func
     CODES_TABLE: refs.codesTable,
     ARTIFACTS_BUCKET: refs.artifactsBucket,
     EVENT_BUS_NAME: refs.eventBusName,
-    WEBHOOK_SECRET_ARN: refs.webhookSecretArn,
     MAX_STEPS_LIMIT: String(settings.maxStepsLimit),
     RUN_TIMEOUT_S: String(settings.runTimeout.toSeconds()),
     DOWNLOAD_URL_TTL_S: String(settings.downloadUrlTtl.toSeconds()),

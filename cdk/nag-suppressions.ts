@@ -68,58 +68,61 @@ const ACCEPTED_WILDCARDS: { finding: RegExp; reason: string }[] = [
   },
 ];
 
+const managedPolicy = (name: string) =>
+  `AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/${name}]`;
+
+/** Why each accepted finding is right for this service. */
+const REASONS = {
+  basicExecution:
+    'AWSLambdaBasicExecutionRole grants only CreateLogGroup, CreateLogStream and PutLogEvents, ' +
+    'which every function needs to write its logs.',
+  runtime:
+    'The service is built and tested for Node.js 22 (nodejs22.x); the Chromium archives of ' +
+    '@sparticuz/chromium were verified with that runtime.',
+  apiKeys:
+    'The api function authenticates every request by the hash of its API key (x-api-key or ' +
+    'Bearer), as the API contract specifies, and answers 403 in the contract format; /healthz ' +
+    'and /openapi.json are public by contract.',
+  cognito:
+    'Callers are programs holding API keys, not Cognito users; the api function checks the key ' +
+    '(see APIG4).',
+  validation:
+    'The api function validates every body with the contract schemas and answers 422 with a ' +
+    'detail list in the contract format, which API Gateway validation cannot produce.',
+  waf:
+    'A web ACL costs money and depends on the deployment; set webAclArn to attach one. API keys ' +
+    'and stage throttling protect the API without it.',
+  apiLogging:
+    "API Gateway's execution logging needs the account's CloudWatch role; this managed policy " +
+    'is the documented one for it.',
+  rotation:
+    'Webhook receivers verify signatures with this key, and the functions get it at deploy ' +
+    'time; an automatic rotation would break verification without notice. Rotate it ' +
+    'deliberately: put a new value, deploy, tell the receivers.',
+  deadLetters:
+    'This queue is itself the dead-letter queue of the abandoned-run events; it is alarmed.',
+};
+
 /** Records, with the reason, each AwsSolutions finding the design accepts. */
 export function suppressServiceFindings(scope: IConstruct, parts: ServiceParts): void {
-  for (const role of parts.functionRoles) {
-    acknowledge(
-      role,
-      'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
-      'AWSLambdaBasicExecutionRole grants only CreateLogGroup, CreateLogStream and PutLogEvents, which every function needs to write its logs.',
-    );
+  const accepted: [IConstruct[], string, string][] = [
+    [parts.functionRoles, managedPolicy('AWSLambdaBasicExecutionRole'), REASONS.basicExecution],
+    [parts.functions, 'AwsSolutions-L1', REASONS.runtime],
+    [parts.apiMethods, 'AwsSolutions-APIG4', REASONS.apiKeys],
+    [parts.apiMethods, 'AwsSolutions-COG4', REASONS.cognito],
+    [[parts.api], 'AwsSolutions-APIG2', REASONS.validation],
+    [parts.hasWebAcl ? [] : [parts.api], 'AwsSolutions-APIG3', REASONS.waf],
+    [
+      parts.apiCloudWatchRole ? [parts.apiCloudWatchRole] : [],
+      managedPolicy('AmazonAPIGatewayPushToCloudWatchLogs'),
+      REASONS.apiLogging,
+    ],
+    [[parts.webhookSecret], 'AwsSolutions-SMG4', REASONS.rotation],
+    [[parts.deadLetters], 'AwsSolutions-SQS3', REASONS.deadLetters],
+  ];
+  for (const [constructs, id, reason] of accepted) {
+    for (const construct of constructs) acknowledge(construct, id, reason);
   }
-  for (const fn of parts.functions) {
-    acknowledge(
-      fn,
-      'AwsSolutions-L1',
-      'The service is built and tested for Node.js 22 (nodejs22.x); the Chromium archives of @sparticuz/chromium were verified with that runtime.',
-    );
-  }
-  for (const method of parts.apiMethods) {
-    acknowledge(
-      method,
-      'AwsSolutions-APIG4',
-      'The api function authenticates every request by the hash of its API key (x-api-key or Bearer), as the API contract specifies, and answers 403 in the contract format; /healthz and /openapi.json are public by contract.',
-    );
-    acknowledge(
-      method,
-      'AwsSolutions-COG4',
-      'Callers are programs holding API keys, not Cognito users; the api function checks the key (see APIG4).',
-    );
-  }
-  acknowledge(
-    parts.api,
-    'AwsSolutions-APIG2',
-    'The api function validates every body with the contract schemas and answers 422 with a detail list in the contract format, which API Gateway validation cannot produce.',
-  );
-  if (!parts.hasWebAcl) {
-    acknowledge(
-      parts.api,
-      'AwsSolutions-APIG3',
-      'A web ACL costs money and depends on the deployment; set webAclArn to attach one. API keys and stage throttling protect the API without it.',
-    );
-  }
-  if (parts.apiCloudWatchRole) {
-    acknowledge(
-      parts.apiCloudWatchRole,
-      'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',
-      "API Gateway's execution logging needs the account's CloudWatch role; this managed policy is the documented one for it.",
-    );
-  }
-  acknowledge(
-    parts.webhookSecret,
-    'AwsSolutions-SMG4',
-    'Webhook receivers verify signatures with this key; an automatic rotation would break their verification without notice. Rotate it deliberately and tell the receivers.',
-  );
   Aspects.of(scope).add(new AcknowledgeAcceptedWildcards());
 }
 
@@ -131,6 +134,7 @@ export interface ServiceParts {
   readonly apiCloudWatchRole?: IConstruct;
   readonly hasWebAcl: boolean;
   readonly webhookSecret: IConstruct;
+  readonly deadLetters: IConstruct;
 }
 
 function acknowledge(scope: IConstruct, id: string, reason: string): void {

@@ -1,19 +1,19 @@
 import path from 'node:path';
-import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Fn, Names, RemovalPolicy } from 'aws-cdk-lib';
 import type { RestApi } from 'aws-cdk-lib/aws-apigateway';
 import { EventBus, type IEventBus } from 'aws-cdk-lib/aws-events';
-import { Grant } from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { type ISecret, Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
+import { AbandonedRuns } from './abandoned-runs.ts';
 import { ServiceAlarms } from './alarms.ts';
-import { BrowserLayer, CHROMIUM_BIN_DIR } from './browser-layer.ts';
-import { baseEnvironment, compact, plannerEnvironment } from './environment.ts';
+import { baseEnvironment, plannerEnvironment } from './environment.ts';
+import { grantServiceAccess, stateMachineArnOf } from './grants.ts';
 import { suppressServiceFindings } from './nag-suppressions.ts';
 import { type DefinitionBuilder, RunWorkflow } from './run-workflow.ts';
 import { ServiceApi } from './service-api.ts';
-import { ServiceFunction } from './service-function.ts';
+import { createServiceFunctions } from './service-functions.ts';
 import {
   type FunctionName,
   type RetrieverProps,
@@ -23,9 +23,6 @@ import {
 import { Storage } from './storage.ts';
 
 const PROJECT_ROOT = path.resolve(import.meta.dirname, '..');
-/** The api answers within API Gateway's 29 s integration limit. */
-const API_TIMEOUT = Duration.seconds(28);
-const SERVICE_TIMEOUT = Duration.seconds(60);
 
 export interface RetrieverConstructProps extends RetrieverProps {
   /** Builds the run's state machine definition; lib/workflow's buildDefinition. */
@@ -49,6 +46,7 @@ export class Retriever extends Construct {
   readonly api: RestApi;
   readonly eventBus: IEventBus;
   readonly webhookSecret: ISecret;
+  readonly abandonedRuns: AbandonedRuns;
   readonly alarms: ServiceAlarms;
   /** The OpenAI-compatible endpoint's key, when that is the model. */
   readonly modelApiKey?: ISecret;
@@ -56,7 +54,6 @@ export class Retriever extends Construct {
   constructor(scope: Construct, id: string, props: RetrieverConstructProps) {
     super(scope, id);
     const settings = resolveSettings(props);
-    const projectRoot = props.projectRoot ?? PROJECT_ROOT;
     this.settings = settings;
     this.storage = new Storage(this, 'Storage', settings);
     this.eventBus =
@@ -64,17 +61,22 @@ export class Retriever extends Construct {
         ? new EventBus(this, 'EventBus')
         : EventBus.fromEventBusName(this, 'EventBus', settings.eventBus);
     this.webhookSecret = new Secret(this, 'WebhookSecret', {
-      description: 'Signs webhooks and one-time-code requests (Standard Webhooks, base64 key)',
-      // Letters and digits only, 48 of them: a valid base64 key of 36 bytes.
+      description: 'Signs webhooks: the Standard Webhooks key is whsec_ and this value',
+      // Letters and digits only, 48 of them: valid base64 for a key of 36 bytes.
       generateSecretString: { passwordLength: 48, excludePunctuation: true, includeSpace: false },
       removalPolicy: settings.destroyData ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN,
     });
-
     const apiKey = settings.model?.provider === 'openai' ? settings.model.apiKeySecret : undefined;
     this.modelApiKey =
       typeof apiKey === 'string' ? Secret.fromSecretNameV2(this, 'ModelApiKey', apiKey) : apiKey;
-    this.functions = this.#createFunctions(settings, projectRoot, props.entries ?? {});
+
+    // Named up front: finalize and the api start executions of the state machine that invokes
+    // finalize, so its ARN must not be a reference to it.
+    const stateMachineName = `${Names.uniqueResourceName(this, { maxLength: 70 })}-runs`;
+    const stateMachineArn = stateMachineArnOf(this, stateMachineName);
+    this.functions = this.#createFunctions(props, stateMachineArn);
     this.stateMachine = new RunWorkflow(this, 'Workflow', {
+      stateMachineName,
       definition: props.definition,
       prepare: this.functions.prepare,
       browserStep: this.functions['browser-step'],
@@ -85,6 +87,10 @@ export class Retriever extends Construct {
       logRetentionDays: settings.logRetentionDays,
       destroyLogs: settings.destroyData,
     }).stateMachine;
+    this.abandonedRuns = new AbandonedRuns(this, 'AbandonedRuns', {
+      stateMachineArn,
+      finalize: this.functions.finalize,
+    });
     this.api = new ServiceApi(this, 'Api', {
       handler: this.functions.api,
       rateLimit: settings.apiRateLimit,
@@ -94,11 +100,18 @@ export class Retriever extends Construct {
       logRetentionDays: settings.logRetentionDays,
       destroyLogs: settings.destroyData,
     }).api;
-    this.#grant();
+    grantServiceAccess(this, {
+      storage: this.storage,
+      functions: this.functions,
+      stateMachineName,
+      model: settings.model,
+      modelApiKey: this.modelApiKey,
+    });
     this.alarms = new ServiceAlarms(this, 'Alarms', {
       stateMachine: this.stateMachine,
       functions: this.functions,
       api: this.api,
+      deadLetters: this.abandonedRuns.deadLetters,
       actions: settings.alarmActions,
     });
     suppressServiceFindings(this, {
@@ -109,106 +122,40 @@ export class Retriever extends Construct {
       apiCloudWatchRole: this.api.node.tryFindChild('CloudWatchRole'),
       hasWebAcl: Boolean(settings.webAclArn),
       webhookSecret: this.webhookSecret,
+      deadLetters: this.abandonedRuns.deadLetters,
     });
   }
 
   #createFunctions(
-    settings: Settings,
-    projectRoot: string,
-    entries: Partial<Record<FunctionName, string>>,
+    props: RetrieverConstructProps,
+    stateMachineArn: string,
   ): Record<FunctionName, IFunction> {
-    const base = baseEnvironment(settings, {
-      runsTable: this.storage.runs.tableName,
-      keysTable: this.storage.keys.tableName,
-      codesTable: this.storage.codes.tableName,
-      artifactsBucket: this.storage.artifacts.bucketName,
-      eventBusName: this.eventBus.eventBusName,
-      webhookSecretArn: this.webhookSecret.secretArn,
-    });
-    const layer = new BrowserLayer(this, 'BrowserLayer', { projectRoot }).layer;
-    const create = (name: FunctionName, extra: Record<string, string>) =>
-      new ServiceFunction(this, `${pascal(name)}Function`, {
-        entry: entries[name] ?? path.join(projectRoot, 'functions', name, 'handler.ts'),
-        projectRoot,
-        memoryMiB:
-          name === 'browser-step' ? settings.browserStepMemoryMiB : settings.serviceMemoryMiB,
-        timeout: timeoutOf(name, settings),
-        environment: compact({ ...base, ...extra }),
-        logRetentionDays: settings.logRetentionDays,
-        destroyLogs: settings.destroyData,
-        browser:
-          name === 'browser-step'
-            ? { layer, ephemeralStorageMiB: settings.browserStepStorageMiB }
-            : undefined,
-        reservedConcurrency: name === 'browser-step' ? settings.maxConcurrentBrowsers : undefined,
-      }).function;
-
+    const { settings } = this;
     const planner = plannerEnvironment(settings, this.modelApiKey?.secretArn);
-    return {
-      api: create('api', compact(planner)),
-      prepare: create('prepare', {}),
-      'browser-step': create('browser-step', {
-        ...compact(planner),
-        CHROMIUM_BIN_DIR,
-      }),
-      finalize: create('finalize', {}),
-      webhook: create('webhook', {}),
+    // Limitation: the webhook key reaches the functions as a deploy-time reference resolved into
+    // their environment (readable by whoever may read their configuration), because the service
+    // reads WEBHOOK_SECRET at start; reading the secret at start would lift it.
+    const signing = {
+      WEBHOOK_SECRET: Fn.join('', ['whsec_', this.webhookSecret.secretValue.unsafeUnwrap()]),
     };
-  }
 
-  /** Each function gets the data it touches, and no more. */
-  #grant(): void {
-    const { runs, keys, codes, artifacts } = this.storage;
-    const fns = this.functions;
-
-    for (const fn of Object.values(fns)) runs.grantReadWriteData(fn);
-    keys.grantReadData(fns.api);
-    codes.grantWriteData(fns.api);
-    codes.grantReadWriteData(fns['browser-step']);
-    // Reading lets a function sign download URLs; writing is for files, checkpoints, profiles.
-    for (const fn of [fns.api, fns.prepare, fns['browser-step'], fns.finalize, fns.webhook]) {
-      artifacts.grantRead(fn);
-    }
-    for (const fn of [fns.api, fns.prepare, fns['browser-step']]) artifacts.grantPut(fn);
-    artifacts.grantDelete(fns.api);
-    this.stateMachine.grantStartExecution(fns.api);
-    this.stateMachine.grantExecution(fns.api, 'states:StopExecution');
-    for (const fn of [fns.api, fns['browser-step'], fns.webhook]) this.webhookSecret.grantRead(fn);
-    this.#grantModel(fns['browser-step']);
-  }
-
-  #grantModel(fn: IFunction): void {
-    const model = this.settings.model;
-    if (model?.provider === 'openai') this.modelApiKey?.grantRead(fn);
-    if (model?.provider !== 'bedrock') return;
-
-    const stack = Stack.of(this);
-    const profile = /^(us|eu|apac|global)\.(.+)$/.exec(model.modelId);
-    const resourceArns = profile
-      ? [
-          stack.formatArn({
-            service: 'bedrock',
-            resource: 'inference-profile',
-            resourceName: model.modelId,
-          }),
-          // A cross-region profile routes each call to one of several regions.
-          `arn:${stack.partition}:bedrock:*::foundation-model/${profile[2]}`,
-        ]
-      : [`arn:${stack.partition}:bedrock:${stack.region}::foundation-model/${model.modelId}`];
-    Grant.addToPrincipal({
-      grantee: fn,
-      actions: ['bedrock:InvokeModel', 'bedrock:InvokeModelWithResponseStream'],
-      resourceArns,
+    return createServiceFunctions(this, {
+      settings,
+      projectRoot: props.projectRoot ?? PROJECT_ROOT,
+      entries: props.entries ?? {},
+      base: baseEnvironment(settings, {
+        runsTable: this.storage.runs.tableName,
+        keysTable: this.storage.keys.tableName,
+        codesTable: this.storage.codes.tableName,
+        artifactsBucket: this.storage.artifacts.bucketName,
+        eventBusName: this.eventBus.eventBusName,
+      }),
+      extra: {
+        api: { ...planner, ...signing, STATE_MACHINE_ARN: stateMachineArn },
+        'browser-step': { ...planner, ...signing },
+        finalize: { STATE_MACHINE_ARN: stateMachineArn },
+        webhook: signing,
+      },
     });
   }
-}
-
-function timeoutOf(name: FunctionName, settings: Settings): Duration {
-  if (name === 'browser-step') return settings.browserStepTimeout;
-
-  return name === 'api' ? API_TIMEOUT : SERVICE_TIMEOUT;
-}
-
-function pascal(name: string): string {
-  return name.replace(/(^|-)(\w)/g, (_, __, letter: string) => letter.toUpperCase());
 }

@@ -20,6 +20,8 @@ export interface DefinitionRefs {
 export type DefinitionBuilder = (refs: DefinitionRefs) => object;
 
 export interface RunWorkflowProps {
+  /** Known before the state machine exists, so functions it invokes can start executions. */
+  readonly stateMachineName: string;
   readonly definition: DefinitionBuilder;
   readonly prepare: IFunction;
   readonly browserStep: IFunction;
@@ -55,6 +57,7 @@ export class RunWorkflow extends Construct {
     });
 
     this.stateMachine = new StateMachine(this, 'StateMachine', {
+      stateMachineName: props.stateMachineName,
       definitionBody: DefinitionBody.fromString(JSON.stringify(definition)),
       tracingEnabled: true,
       // Every state transition is logged; state inputs are not, because a run's request can

@@ -7,7 +7,7 @@ const GIB = 1024 ** 3;
 
 /** Lambda's ceiling for ephemeral storage (/tmp). */
 const MAX_EPHEMERAL_MIB = 10_240;
-/** Room in /tmp for the extracted Chromium (about 500 MB), its profile and the step's screenshots. */
+/** Room in /tmp for the unpacked Chromium (about 500 MB), its profile and the screenshots. */
 const BROWSER_TMP_MIB = 1024;
 
 /** The language model that plans steps when the deterministic planner needs help. */
@@ -88,7 +88,7 @@ export interface RetrieverProps {
    */
   readonly insecureTlsHosts?: string[];
   /**
-   * Proxy URL per `proxy_location` (PROXY_URLS), e.g. `{ RESIDENTIAL: 'http://user:pw@host:port' }`.
+   * Proxy URL per `proxy_location` (PROXY_URLS), e.g. `{ RESIDENTIAL: 'http://u:pw@host:3128' }`.
    * A location missing here is refused with a 400, never served directly.
    * @default no proxies
    */

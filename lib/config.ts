@@ -59,8 +59,6 @@ export const ConfigSchema = z.object({
       }
     }),
   WEBHOOK_SECRET: z.string().default(''),
-  /** Secrets Manager ARN of the webhook key, read at start when WEBHOOK_SECRET is not set. */
-  WEBHOOK_SECRET_ARN: z.string().default(''),
   /** The model planner: none (deterministic planner only), Amazon Bedrock, or OpenAI-compatible. */
   MODEL_PROVIDER: z.enum(['none', 'bedrock', 'openai']).default('none'),
   MODEL_ID: z.string().default(''),

@@ -1,17 +1,23 @@
 import { randomUUID } from 'node:crypto';
+import { SFNClient } from '@aws-sdk/client-sfn';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { createAwsClients } from '../../lib/aws.ts';
-import { loadConfig } from '../../lib/config.ts';
+import { type Config, loadConfig } from '../../lib/config.ts';
 import { S3ArtifactStore } from '../../lib/files/s3-artifact-store.ts';
 import { createApi } from '../../lib/http/api.ts';
 import { type ApiDeps, apiSettingsOf } from '../../lib/http/api-deps.ts';
 import type { ApiRequest } from '../../lib/http/types.ts';
 import { createLogger } from '../../lib/log.ts';
+import { createAddressPolicyFromConfig } from '../../lib/net/address-policy.ts';
+import { checkCallbackTargets } from '../../lib/net/request-targets.ts';
+import { createSafePost } from '../../lib/notify/post.ts';
+import { StandardWebhookSender } from '../../lib/notify/webhook.ts';
 import type { WebhookSender } from '../../lib/notify/webhook-sender.ts';
 import { DynamoCodeStore } from '../../lib/otp/code-store.ts';
 import { DynamoKeyStore } from '../../lib/runs/key-store.ts';
 import type { RunStarter } from '../../lib/runs/run-starter.ts';
 import { DynamoRunStore } from '../../lib/runs/run-store.ts';
+import { SfnRunStarter } from '../../lib/workflow/sfn-starter.ts';
 
 function lowerCaseHeaders(event: APIGatewayProxyEvent): Record<string, string> {
   const headers: Record<string, string> = {};
@@ -61,12 +67,11 @@ export function createHandler(deps: ApiDeps) {
 export interface DeploymentParts {
   starter: RunStarter;
   webhooks: WebhookSender;
-  checkTarget?: ApiDeps['checkTarget'];
+  checkTargets?: ApiDeps['checkTargets'];
 }
 
 /** The dependencies of the api Lambda built from the deployment's configuration. */
-export function createDeployedDeps(parts: DeploymentParts): ApiDeps {
-  const config = loadConfig();
+export function createDeployedDeps(config: Config, parts: DeploymentParts): ApiDeps {
   const clients = createAwsClients(config);
 
   return {
@@ -80,3 +85,44 @@ export function createDeployedDeps(parts: DeploymentParts): ApiDeps {
     ...parts,
   };
 }
+
+/** The api Lambda of a deployment: runs start as Step Functions executions. */
+function createDeployedHandler() {
+  const config = loadConfig();
+  const logger = createLogger('retriever-api', config.LOG_LEVEL);
+  const clients = createAwsClients(config);
+  const runs = new DynamoRunStore(clients.dynamodb, config.RUNS_TABLE);
+  const policy = createAddressPolicyFromConfig(config, logger);
+  let sender: WebhookSender | undefined;
+
+  return createHandler(
+    createDeployedDeps(config, {
+      starter: new SfnRunStarter({
+        sfn: new SFNClient({ region: config.AWS_REGION }),
+        stateMachineArn: config.STATE_MACHINE_ARN,
+        store: runs,
+        logger,
+      }),
+      // Built at the first retry, so a deployment without a webhook secret still serves runs.
+      webhooks: {
+        send: (run, url) => {
+          sender ??= new StandardWebhookSender({
+            secret: config.WEBHOOK_SECRET,
+            post: createSafePost(policy),
+          });
+          return sender.send(run, url);
+        },
+      },
+      checkTargets: (targets) => checkCallbackTargets(targets, policy),
+    }),
+  );
+}
+
+let deployed: ReturnType<typeof createHandler> | undefined;
+
+/** The entry point API Gateway invokes; clients are built once per Lambda instance. */
+export const handler = (event: APIGatewayProxyEvent, context?: Context) => {
+  deployed ??= createDeployedHandler();
+
+  return deployed(event, context);
+};

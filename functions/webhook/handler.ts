@@ -1,10 +1,11 @@
 import { loadConfig } from '../../lib/config.ts';
+import { createAddressPolicyFromConfig } from '../../lib/net/address-policy.ts';
 import {
   type DeliverDeps,
   deliverWebhook,
   recordWebhookFailure,
 } from '../../lib/notify/deliver.ts';
-import { createFetchPost } from '../../lib/notify/post.ts';
+import { createSafePost } from '../../lib/notify/post.ts';
 import { StandardWebhookSender } from '../../lib/notify/webhook.ts';
 import { WebhookEventSchema } from '../../lib/workflow/payloads.ts';
 import { createWorkflowServices } from '../../lib/workflow/services.ts';
@@ -31,7 +32,7 @@ export const handler = (event: unknown): Promise<unknown> => {
     const services = createWorkflowServices(loadConfig(), 'webhook');
     const sender = new StandardWebhookSender({
       secret: services.config.WEBHOOK_SECRET,
-      post: createFetchPost(services.config),
+      post: createSafePost(createAddressPolicyFromConfig(services.config, services.logger)),
     });
     real = createHandler({ ...services, sender });
   }

@@ -21,7 +21,7 @@ export interface StepLoopInput {
   session: BrowserSession;
   planner: Planner;
   store: RunStore;
-  artifacts: Pick<ArtifactStore, 'putBytes' | 'delete'>;
+  artifacts: Pick<ArtifactStore, 'putBytes'>;
   /** End of this invocation's budget (epoch ms); the loop checkpoints and pauses before it. */
   deadline: number;
   /** End of the run's time limit (epoch ms); reaching it ends the run `timed_out`. */
@@ -82,7 +82,7 @@ async function openPage(state: LoopState, url: string): Promise<void> {
   const errors: RunError[] = [];
   const step = state.checkpoint.step_count;
   const result = await state.input.session.open(url);
-  await recordFiles(state, result, step, errors);
+  recordFiles(state, result, step, errors);
   errors.push(...result.errors.map((error) => ({ ...error, step })));
   await state.input.store.appendErrors(state.input.run.run_id, errors);
   state.checkpoint = { ...state.checkpoint, url: result.url };
@@ -109,12 +109,22 @@ async function end(state: LoopState, outcome: Outcome): Promise<StepLoopResult> 
   return { checkpoint: state.checkpoint, done: true };
 }
 
+/** The page the run ends on, for its final_url and final_title. */
+async function observeLastPage(state: LoopState): Promise<void> {
+  try {
+    const { url, title } = await state.input.session.observe();
+    state.checkpoint = { ...state.checkpoint, url, title };
+  } catch {
+    // The page is gone (closed tab, crashed renderer): the last observation stands.
+  }
+}
+
 /** Downloads in flight finish (and are stored) before the browser closes. */
 async function settlePending(state: LoopState): Promise<void> {
   if (state.pending === 0) return;
   const errors: RunError[] = [];
   const settled = await state.input.session.settle(actionTimeoutMs(state));
-  await recordFiles(state, settled, state.checkpoint.step_count, errors);
+  recordFiles(state, settled, state.checkpoint.step_count, errors);
   errors.push(...settled.errors.map((error) => ({ ...error, step: state.checkpoint.step_count })));
   await state.input.store.appendErrors(state.input.run.run_id, errors);
   state.pending = settled.pendingDownloads;
@@ -199,7 +209,7 @@ async function actAll(
   for (const action of actions) {
     const result = await state.input.session.act(action, actionTimeoutMs(state));
     state.pending = result.pendingDownloads;
-    const stored = await recordFiles(state, result, step, errors);
+    const stored = recordFiles(state, result, step, errors);
     errors.push(...result.errors.map((error) => ({ ...error, step })));
     state.checkpoint = {
       ...state.checkpoint,
@@ -220,24 +230,21 @@ function actionTimeoutMs(state: LoopState): number {
   return Math.max(1000, Math.min(cap, left));
 }
 
-/** Records the files an action stored; the same bytes are recorded (and kept) once per run. */
-async function recordFiles(
+/**
+ * Notes the files an action stored (the session has already recorded each on the run, once per
+ * checksum) and turns refused files into the step's errors.
+ */
+function recordFiles(
   state: LoopState,
   result: ActionResult,
   step: number,
   errors: RunError[],
-): Promise<string[]> {
+): string[] {
   const names: string[] = [];
   for (const captured of result.files) {
-    if (captured.rejected) {
-      errors.push({ code: 'file_rejected', message: captured.rejected, step });
-    }
+    if (captured.rejected) errors.push({ code: 'file_rejected', message: captured.rejected, step });
     const file = captured.stored;
-    if (!file || captured.duplicate) continue;
-    const added = await state.input.store.addFile(state.input.run.run_id, file);
-    const twin = state.files.find((known) => known.checksum === file.checksum);
-    if (!added && twin && twin.key !== file.key) await state.input.artifacts.delete(file.key);
-    if (!added) continue;
+    if (!file || state.files.some((known) => known.checksum === file.checksum)) continue;
     state.files.push(file);
     names.push(file.filename);
   }
@@ -259,16 +266,19 @@ async function concludeWith(
     return { status: 'failed', summary: reason, failure_reason: decision.reason };
   }
   const settled = await state.input.session.settle(actionTimeoutMs(state));
-  await recordFiles(state, settled, step, errors);
+  recordFiles(state, settled, step, errors);
   state.pending = settled.pendingDownloads;
   if (state.files.length === 0) {
     const reason = `The planner reported the goal met, but no file was stored: ${decision.summary}`;
     return { status: 'failed', summary: reason, failure_reason: reason };
   }
 
+  // the planner's summary usually names the files already; name them only once
+  const named = state.files.every((file) => decision.summary.includes(file.filename));
+
   return {
     status: 'completed',
-    summary: withFiles(decision.summary, state.files),
+    summary: named ? decision.summary : withFiles(decision.summary, state.files),
     failure_reason: null,
   };
 }

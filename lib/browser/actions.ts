@@ -8,8 +8,8 @@ import type { Action, ActionResult } from './types.ts';
 
 type RunErrorEntry = ActionResult['errors'][number];
 
-/** How long a click is given to start a download when nothing says one is coming. */
-const DOWNLOAD_GRACE_MS = 1200;
+/** How long a download may take to start once the page's requests have settled. */
+const DOWNLOAD_GRACE_MS = 250;
 /** Quiet network time that counts as "the page has finished reacting". */
 const QUIET_MS = 500;
 /** Longest wait for a page to reach DOMContentLoaded after an action. */
@@ -73,13 +73,24 @@ export async function afterInteraction(
   until: number,
 ): Promise<void> {
   const left = () => Math.max(0, until - Date.now());
-  const startWait = Math.min(left(), expectDownload ? target.downloadTimeoutMs : DOWNLOAD_GRACE_MS);
-  let started = await target.capture.waitForStart(startedBefore, startWait);
-  if (!started && left() > 0) {
-    await target.network.waitForQuiet(QUIET_MS, Math.min(left(), target.downloadTimeoutMs));
-    started = await target.capture.waitForStart(startedBefore, Math.min(left(), 300));
+  let seen = startedBefore;
+  let started = false;
+  if (expectDownload) {
+    const wait = Math.min(left(), target.downloadTimeoutMs);
+    started = await target.capture.waitForStart(seen, wait);
   }
-  if (started || target.capture.pending > 0) await target.capture.settle(left());
+  // the page may go on starting downloads (several files from one click, an export answering
+  // late): wait while its requests settle, and once more after each batch of downloads
+  for (;;) {
+    const begun = () => target.capture.started > seen;
+    await target.network.waitForQuiet(QUIET_MS, Math.min(left(), target.downloadTimeoutMs), begun);
+    const more = await target.capture.waitForStart(seen, Math.min(left(), DOWNLOAD_GRACE_MS));
+    if (!more || left() === 0) break;
+    started = true;
+    seen = target.capture.started;
+    await target.capture.settle(left());
+  }
+  if (target.capture.pending > 0) await target.capture.settle(left());
   followNewTab(target, pagesBefore);
   if (started) return;
   await target

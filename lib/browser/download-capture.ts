@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import type { Download, Page } from 'playwright-core';
-import type { RunFiles } from '../files/run-files.ts';
+import type { LocalFile, RunFiles } from '../files/run-files.ts';
 import type { Logger } from '../log.ts';
+import { claimGrowingFile, INCOMPLETE, storeWhileArriving, WRONG_FILE } from './download-stream.ts';
 import type { DownloadHints, ResponseLog } from './response-log.ts';
 import type { ActionResult, CapturedFile } from './types.ts';
 
@@ -61,6 +62,7 @@ export class DownloadCapture {
   #started = 0;
   readonly #startedUrls = new Set<string>();
   readonly #refetches = new Map<string, number>();
+  readonly #claimed = new Set<string>();
   #startListeners: Array<() => void> = [];
 
   constructor(options: DownloadCaptureOptions) {
@@ -204,15 +206,13 @@ export class DownloadCapture {
       await download.cancel();
       return refuse(`${name} was not downloaded: ${early}`);
     }
-    const outcome = await this.#awaitCompletion(download);
-    if (outcome === INTERRUPTED && (await this.#refetch(url, facts?.method ?? null, name))) {
-      return null;
-    }
-    if (outcome) return refuse(`${name} did not download completely: ${outcome}`);
-
-    return this.#options.files.storeLocal({
-      path: await download.path(),
-      expectedSize: facts?.contentEncoding ? null : announced,
+    // the response may be recorded only after the download started: read it again when needed
+    const expectedSize = () => {
+      const latest = this.#options.responses.get(url) ?? facts;
+      return latest?.contentEncoding ? null : (latest?.contentLength ?? null);
+    };
+    const file = {
+      expectedSize: announced,
       sources: {
         url,
         contentDisposition: facts?.contentDisposition ?? null,
@@ -220,7 +220,52 @@ export class DownloadCapture {
         downloadAttribute: this.#options.hints.get(url),
         suggestedName: name,
       },
+    };
+    const completion = this.#awaitCompletion(download);
+    const streamed = await this.#storeWhileArriving(download, completion, file, expectedSize);
+    const outcome = await completion;
+    const cut = outcome === INTERRUPTED || streamed?.rejected?.endsWith(INCOMPLETE) === true;
+    if (cut && (await this.#refetch(url, this.#options.responses.get(url)?.method ?? null, name))) {
+      return null;
+    }
+    if (streamed) return streamed;
+    if (outcome) return refuse(`${name} did not download completely: ${outcome}`);
+
+    return this.#options.files.storeLocal({
+      ...file,
+      expectedSize: expectedSize(),
+      path: await download.path(),
     });
+  }
+
+  /**
+   * Uploads the download while it arrives, when its partial file can be told apart; null when it
+   * cannot (the finished file is stored instead).
+   */
+  async #storeWhileArriving(
+    download: Download,
+    completion: Promise<string | null>,
+    file: Omit<LocalFile, 'path'>,
+    expectedSize: () => number | null,
+  ): Promise<CapturedFile | null> {
+    const claimed = await claimGrowingFile(this.#options.downloadsDir, this.#claimed);
+    if (!claimed) return null;
+    try {
+      const { files } = this.#options;
+      const stored = await storeWhileArriving(
+        files,
+        download,
+        claimed,
+        completion,
+        file,
+        expectedSize,
+      );
+      if (stored.rejected?.endsWith(WRONG_FILE)) return null;
+      if (stored.rejected) download.cancel().catch(() => undefined);
+      return stored;
+    } finally {
+      await claimed.handle.close().catch(() => undefined);
+    }
   }
 
   async #precheck(announced: number): Promise<string | null> {

@@ -3,6 +3,8 @@ import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { Config } from '../config.ts';
 import { type ArtifactStore, runKeys } from '../files/artifact-store.ts';
+import { createAddressPolicyFromConfig } from '../net/address-policy.ts';
+import { type EgressProxy, startEgressProxy } from '../net/egress-proxy.ts';
 import { attachBrowser, chromiumArgs, chromiumExecutable, playwright } from './launcher.ts';
 import type { DownloadHint } from './response-log.ts';
 import type { SessionOptions } from './types.ts';
@@ -22,6 +24,8 @@ export interface LaunchedContext {
   page: Page;
   dirs: SessionDirs;
   bindings: PageBindings;
+  /** The proxy every request of a launched browser goes through; null when attached. */
+  egress: EgressProxy | null;
   /** Stores the trace (when `artifacts` is given) and closes or detaches the browser. */
   finish(
     artifacts: ArtifactStore | null,
@@ -97,15 +101,22 @@ export async function launchContext(
   const dirs = await createSessionDirs(config.workDir, options.runId);
   const bindings: PageBindings = {};
   let browser: Browser | null = null;
+  let egress: EgressProxy | null = null;
   let context: BrowserContext;
   try {
     if (options.browserAddress) {
+      // Limitation: a caller's browser keeps its own network settings, because flags cannot be
+      // changed on a running browser; the network rules apply to browsers this service launches.
       browser = await attachBrowser(options.browserAddress);
       context = browser.contexts()[0] ?? (await browser.newContext());
     } else {
+      egress = await startEgressProxy({
+        policy: createAddressPolicyFromConfig(config),
+        upstream: options.proxyUrl,
+      });
       context = await playwright.launchPersistentContext(dirs.profile, {
         executablePath: await chromiumExecutable(config),
-        args: chromiumArgs(options.proxyUrl),
+        args: chromiumArgs(egress.url),
         headless: true,
         acceptDownloads: true,
         downloadsPath: dirs.downloads,
@@ -119,17 +130,20 @@ export async function launchContext(
     if (options.storageState) await applyStorageState(context, options.storageState);
     await context.tracing.start({ screenshots: true, snapshots: true });
   } catch (error) {
+    await egress?.close().catch(() => undefined);
     await removeSessionDirs(dirs);
     throw error;
   }
   const page = context.pages()[0] ?? (await context.newPage());
   const attached = browser;
+  const proxy = egress;
 
   return {
     context,
     page,
     dirs,
     bindings,
+    egress,
     async finish(artifacts, opts) {
       let traceKey: string | null = null;
       try {
@@ -138,6 +152,7 @@ export async function launchContext(
         // an attached browser belongs to the caller: only our connection is closed
         if (attached) await disconnect(attached);
         else await context.close().catch(() => undefined);
+        await proxy?.close().catch(() => undefined);
       }
       return { traceKey };
     },

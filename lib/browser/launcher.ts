@@ -2,9 +2,7 @@ import chromium from '@sparticuz/chromium';
 import { type Browser, chromium as playwright } from 'playwright-core';
 import type { Config } from '../config.ts';
 import { BrowserLaunchError } from '../errors.ts';
-
-/** Flags of the packaged Chromium that this service must never run with. */
-const FORBIDDEN_ARGS = new Set(['--disable-web-security', '--allow-running-insecure-content']);
+import { chromiumProxyArgs, withoutUnsafeFlags } from '../net/chromium-flags.ts';
 
 const CONNECT_TIMEOUT_MS = 15_000;
 
@@ -24,15 +22,11 @@ export function chromiumExecutable(config: Pick<Config, 'CHROMIUM_PATH' | 'CHROM
   return executable;
 }
 
-/** The launch flags: the package's own, minus the unsafe ones, plus the egress proxy. */
-export function chromiumArgs(proxyUrl: string | null): string[] {
-  const args = chromium.args.filter((arg) => !FORBIDDEN_ARGS.has(arg));
-  if (proxyUrl) {
-    // loopback goes through the proxy too, so the network rules see every request
-    args.push(`--proxy-server=${proxyUrl}`, '--proxy-bypass-list=<-loopback>');
-  }
+/** The launch flags: the package's own, minus the unsafe ones, plus the egress proxy's. */
+export function chromiumArgs(egressProxyUrl: string | null): string[] {
+  const args = withoutUnsafeFlags(chromium.args);
 
-  return args;
+  return egressProxyUrl ? [...args, ...chromiumProxyArgs(egressProxyUrl)] : args;
 }
 
 /** Connects to a browser the caller runs (`browser_address`); it is never closed by us. */
@@ -40,9 +34,19 @@ export async function attachBrowser(address: string): Promise<Browser> {
   try {
     return await playwright.connectOverCDP(address, { timeout: CONNECT_TIMEOUT_MS });
   } catch (error) {
-    throw new BrowserLaunchError(`Could not attach to the browser at ${address}`, {
+    throw new BrowserLaunchError(`Could not attach to the browser at ${safeAddress(address)}`, {
       cause: error,
     });
+  }
+}
+
+/** A CDP address without credentials or query (which may carry a token), for messages. */
+function safeAddress(address: string): string {
+  try {
+    const url = new URL(address);
+    return `${url.protocol}//${url.host}${url.pathname}`;
+  } catch {
+    return 'the given address';
   }
 }
 

@@ -29,11 +29,14 @@ export class NetworkActivity {
     return this.#inFlight.size;
   }
 
-  /** Waits until no watched request has been in flight for `quietMs`, or until `timeoutMs`. */
-  async waitForQuiet(quietMs: number, timeoutMs: number): Promise<boolean> {
+  /**
+   * Waits until no watched request has been in flight for `quietMs`, until `timeoutMs`, or until
+   * `done()` says the wait is no longer needed.
+   */
+  async waitForQuiet(quietMs: number, timeoutMs: number, done = () => false): Promise<boolean> {
     const until = Date.now() + timeoutMs;
     let quietSince = this.#inFlight.size === 0 ? Date.now() : null;
-    while (Date.now() < until) {
+    while (Date.now() < until && !done()) {
       if (this.#inFlight.size === 0) {
         quietSince ??= Date.now();
         if (Date.now() - quietSince >= quietMs) return true;

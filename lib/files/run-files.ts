@@ -28,6 +28,18 @@ export interface LocalFile {
   expectedSize: number | null;
 }
 
+/** A file still arriving: stored while it grows, then verified once it is complete. */
+export interface GrowingFile {
+  /** The first bytes (HEAD_BYTES, or fewer when the file is shorter). */
+  head: Buffer;
+  sources: Omit<NameSources, 'head'>;
+  /** The size the server announced, to detect a truncated transfer. */
+  expectedSize: number | null;
+  open(): Readable;
+  /** Resolves once the file is complete: null, or why the stored bytes must be dropped. */
+  verify(storedSize: number): Promise<string | null>;
+}
+
 async function readHead(filePath: string): Promise<Buffer> {
   const handle = await fs.promises.open(filePath, 'r');
   try {
@@ -72,6 +84,18 @@ export class RunFiles {
     return null;
   }
 
+  #sizeProblem(size: number): string | null {
+    const { MAX_FILE_BYTES, MAX_RUN_BYTES } = this.#options.config;
+    if (size > MAX_FILE_BYTES) {
+      return `the file is ${size} bytes, over the limit of ${MAX_FILE_BYTES} bytes per file`;
+    }
+    if (this.#bytes + size > MAX_RUN_BYTES) {
+      return `storing it would take the run over its limit of ${MAX_RUN_BYTES} bytes`;
+    }
+
+    return null;
+  }
+
   /** Names, checks and stores a complete local file. */
   async storeLocal(file: LocalFile): Promise<CapturedFile> {
     const size = (await fs.promises.stat(file.path)).size;
@@ -88,6 +112,31 @@ export class RunFiles {
     if (mismatch) return refuse(mismatch);
 
     return this.#put(name, file.sources, size, () => fs.createReadStream(file.path));
+  }
+
+  /** Names, checks and stores a file while it is still arriving; drops it if it ends badly. */
+  async storeGrowing(file: GrowingFile): Promise<CapturedFile> {
+    const name = await deriveFilename({ ...file.sources, head: file.head });
+    const refuse = (reason: string) => this.#refused(file.sources, reason);
+    if (file.head.length === 0) {
+      return refuse((await file.verify(0)) ?? `${name} arrived empty (0 bytes)`);
+    }
+    const limit = this.limitProblem(file.expectedSize ?? 0);
+    if (limit) return refuse(`${name} was not stored: ${limit}`);
+    const mismatch = contentMismatch(name, file.head);
+    if (mismatch) return refuse(mismatch);
+    const verify = async (size: number) => {
+      const problem = await file.verify(size);
+      if (problem) return `${name} did not download completely: ${problem}`;
+      if (file.expectedSize !== null && size !== file.expectedSize) {
+        return `${name} is incomplete: ${size} of ${file.expectedSize} bytes arrived`;
+      }
+      // without an announced size nothing was reserved for this file: check the real one now
+      const sized = file.expectedSize === null ? this.#sizeProblem(size) : null;
+      return sized ? `${name} was not stored: ${sized}` : null;
+    };
+
+    return this.#put(name, file.sources, file.expectedSize ?? 0, file.open, verify);
   }
 
   /** Stores bytes the service produced itself (a printed page), under `name`. */
@@ -110,6 +159,7 @@ export class RunFiles {
     sources: LocalFile['sources'],
     size: number,
     open: () => Readable,
+    verify: (storedSize: number) => Promise<string | null> = async () => null,
   ): Promise<CapturedFile> {
     const filename = uniqueFilename(
       applyDownloadSuffix(name, this.#options.downloadSuffix),
@@ -123,6 +173,13 @@ export class RunFiles {
     const contentType = mime.lookup(filename) || 'application/octet-stream';
     try {
       const put = await artifacts.putStream(runKeys.download(runId, filename), open(), contentType);
+      const problem = await verify(put.size);
+      if (problem) {
+        await artifacts.delete(put.key);
+        this.#release(filename, size);
+        return this.#refused(sources, problem);
+      }
+      this.#bytes += put.size - size;
       const stored: StoredFile = {
         key: put.key,
         checksum: put.checksum,
@@ -135,7 +192,7 @@ export class RunFiles {
         return { stored, duplicate: false, rejected: null, ...this.#origin(sources) };
       }
       await artifacts.delete(put.key);
-      this.#release(filename, size);
+      this.#release(filename, put.size);
 
       return { stored: null, duplicate: true, rejected: null, ...this.#origin(sources) };
     } catch (error) {

@@ -30,8 +30,8 @@ export interface ApiDeps {
   logger: Logger;
   clock: () => Date;
   settings: ApiSettings;
-  /** The network rules (section 9) for addresses named in requests. */
-  checkTarget?: TargetCheck;
+  /** The network rules (section 9) for addresses the service will contact for a request. */
+  checkTargets?: TargetCheck;
 }
 
 /** The API settings of a deployment's configuration. */
@@ -41,6 +41,8 @@ export function apiSettingsOf(config: Config): ApiSettings {
     proxyLocations: Object.keys(config.PROXY_URLS),
     downloadUrlTtlS: config.DOWNLOAD_URL_TTL_S,
     appUrlBase: config.APP_URL_BASE,
+    // Limitation: no model planner exists yet, so no run can fall back to one whatever
+    // MODEL_PROVIDER says; runs report ai_fallback false until a model planner is added.
     aiFallback: false,
   };
 }

@@ -33,8 +33,9 @@ function parse<T extends z.ZodType>(
   root: 'body' | 'query',
 ): z.output<T> {
   const result = schema.safeParse(value);
-  if (!result.success)
+  if (!result.success) {
     throw new RequestValidationError(problemsOf(result.error.issues, [root], value));
+  }
 
   return result.data;
 }
@@ -83,8 +84,12 @@ function viewOf(deps: ApiDeps, record: RunRecord) {
 export function createRoutes(deps: ApiDeps): Route<RouteContext>[] {
   const taskSchema = createTaskRequestSchema(deps.settings.maxStepsLimit);
   const openApi = buildOpenApiDocument(deps.settings.maxStepsLimit);
-  const createDeps = { ...deps, store: deps.runs, proxyLocations: deps.settings.proxyLocations };
-  const aiFallback = deps.settings.aiFallback;
+  const createDeps = {
+    ...deps,
+    store: deps.runs,
+    proxyLocations: deps.settings.proxyLocations,
+    aiFallback: deps.settings.aiFallback,
+  };
 
   return [
     { method: 'GET', path: '/healthz', public: true, handle: async () => ({ status: 'ok' }) },
@@ -94,7 +99,7 @@ export function createRoutes(deps: ApiDeps): Route<RouteContext>[] {
       path: '/v1/run/tasks/download_files',
       handle: async ({ request, owner }) => {
         const body = parse(taskSchema, readRequiredJsonBody(request), 'body');
-        return viewOf(deps, await createRun(owner, body, { ...createDeps, aiFallback }));
+        return viewOf(deps, await createRun(owner, body, createDeps));
       },
     },
     { method: 'GET', path: '/v1/runs', handle: (context) => listRuns(deps, context) },
@@ -119,7 +124,7 @@ export function createRoutes(deps: ApiDeps): Route<RouteContext>[] {
           store: deps.runs,
           sender: deps.webhooks,
           view: (run) => viewOf(deps, run),
-          checkTarget: deps.checkTarget,
+          checkTargets: deps.checkTargets,
         });
         return viewOf(deps, record);
       },

@@ -2,18 +2,24 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { createHandler } from '../../functions/api/handler.ts';
-import { createAwsClients } from '../aws.ts';
+import { type AwsClients, createAwsClients } from '../aws.ts';
 import type { Config } from '../config.ts';
 import { S3ArtifactStore } from '../files/s3-artifact-store.ts';
 import { type ApiDeps, apiSettingsOf } from '../http/api-deps.ts';
 import { createLogger, type Logger } from '../log.ts';
-import { SignedWebhookSender } from '../notify/signed-webhook-sender.ts';
+import { createAddressPolicyFromConfig } from '../net/address-policy.ts';
+import { checkCallbackTargets } from '../net/request-targets.ts';
+import { type Resolver, systemResolver } from '../net/resolve.ts';
+import { createSafePost } from '../notify/post.ts';
+import { StandardWebhookSender } from '../notify/webhook.ts';
 import type { WebhookSender } from '../notify/webhook-sender.ts';
 import { DynamoCodeStore } from '../otp/code-store.ts';
 import { DynamoKeyStore, type KeyStore } from '../runs/key-store.ts';
-import { QueueOnlyRunStarter, type RunStarter } from '../runs/run-starter.ts';
+import type { RunStarter } from '../runs/run-starter.ts';
 import { DynamoRunStore, type RunStore } from '../runs/run-store.ts';
-import { ensureTables, startEmbeddedServices } from './embedded.ts';
+import type { LocalRunner } from '../workflow/local-runner.ts';
+import { createLocalStarter } from '../workflow/local-starter.ts';
+import { type EmbeddedServices, ensureTables, startEmbeddedServices } from './embedded.ts';
 import { startLocalHttpServer } from './http-server.ts';
 
 /** The owner of the development key that the local mode creates. */
@@ -24,9 +30,11 @@ export interface LocalModeOptions {
   config: Config;
   host?: string;
   logger?: Logger;
-  /** Replaces the starter that only queues runs, for example with the local state machine. */
+  /** Replaces the local state machine runner that runs each run to its end. */
   createStarter?: (parts: { runs: RunStore; config: Config }) => RunStarter;
   webhooks?: WebhookSender;
+  /** Resolves host names for the network rules; tests pass one that answers without DNS. */
+  resolver?: Resolver;
 }
 
 export interface LocalMode {
@@ -107,6 +115,53 @@ export async function startLocalMode(options: LocalModeOptions): Promise<LocalMo
     dataDir,
     bucket: options.config.ARTIFACTS_BUCKET,
   });
+  try {
+    return await serveApi(options, dataDir, services);
+  } catch (error) {
+    await services.close();
+    throw error;
+  }
+}
+
+/** The API's dependencies in the local mode: the real stores on the embedded services. */
+function createLocalDeps(
+  config: Config,
+  clients: AwsClients,
+  options: LocalModeOptions,
+  logger: Logger,
+): { deps: ApiDeps; workflow: LocalRunner | null } {
+  const runs = new DynamoRunStore(clients.dynamodb, config.RUNS_TABLE);
+  const artifacts = new S3ArtifactStore(clients.s3, config.ARTIFACTS_BUCKET);
+  // Logs that loopback is open: the local mode sets ALLOW_LOOPBACK so local sites can be used.
+  const policy = createAddressPolicyFromConfig(config, logger);
+  const resolver = options.resolver ?? systemResolver;
+  const webhooks =
+    options.webhooks ??
+    new StandardWebhookSender({ secret: localWebhookSecret(config), post: createSafePost(policy) });
+  const workflow = options.createStarter
+    ? null
+    : createLocalStarter({ runs, artifacts, config, logger, sender: webhooks });
+  const deps: ApiDeps = {
+    runs,
+    keys: new DynamoKeyStore(clients.dynamodb, config.KEYS_TABLE),
+    codes: new DynamoCodeStore(clients.dynamodb, config.CODES_TABLE),
+    artifacts,
+    starter: options.createStarter?.({ runs, config }) ?? workflow!,
+    webhooks,
+    logger,
+    clock: () => new Date(),
+    settings: apiSettingsOf(config),
+    checkTargets: (targets) => checkCallbackTargets(targets, policy, resolver),
+  };
+
+  return { deps, workflow };
+}
+
+async function serveApi(
+  options: LocalModeOptions,
+  dataDir: string,
+  services: EmbeddedServices,
+): Promise<LocalMode> {
   const config: Config = Object.freeze({
     ...options.config,
     DATA_DIR: dataDir,
@@ -115,7 +170,6 @@ export async function startLocalMode(options: LocalModeOptions): Promise<LocalMo
     ALLOW_LOOPBACK: true,
   });
   const logger = options.logger ?? createLogger('retriever-local', config.LOG_LEVEL);
-  logger.info('Loopback addresses are allowed in local mode', { allow_loopback: true });
 
   const clients = createAwsClients(config);
   await ensureTables(clients.dynamodb, {
@@ -123,25 +177,20 @@ export async function startLocalMode(options: LocalModeOptions): Promise<LocalMo
     keys: config.KEYS_TABLE,
     codes: config.CODES_TABLE,
   });
-  const runs = new DynamoRunStore(clients.dynamodb, config.RUNS_TABLE);
-  const keys = new DynamoKeyStore(clients.dynamodb, config.KEYS_TABLE);
-  const deps: ApiDeps = {
-    runs,
-    keys,
-    codes: new DynamoCodeStore(clients.dynamodb, config.CODES_TABLE),
-    artifacts: new S3ArtifactStore(clients.s3, config.ARTIFACTS_BUCKET),
-    starter: options.createStarter?.({ runs, config }) ?? new QueueOnlyRunStarter(runs),
-    webhooks: options.webhooks ?? new SignedWebhookSender(localWebhookSecret(config)),
-    logger,
-    clock: () => new Date(),
-    settings: apiSettingsOf(config),
-  };
+  const { deps, workflow } = createLocalDeps(config, clients, options, logger);
+  const { runs, keys } = deps;
   const devKey = await ensureDevKey(keys, dataDir);
   const server = await startLocalHttpServer(createHandler(deps), {
     host: options.host ?? '127.0.0.1',
     port: config.PORT,
     onError: (error) => logger.error('Local server failed a request', { error }),
+  }).catch((error) => {
+    clients.dynamodb.destroy();
+    clients.s3.destroy();
+    throw error;
   });
+  const resumed = (await workflow?.resume()) ?? [];
+  if (resumed.length > 0) logger.info('Runs resumed', { run_ids: resumed });
   fs.writeFileSync(
     endpointsFile(dataDir),
     JSON.stringify({ pid: process.pid, api: server.url, dynamodb: services.dynamodbEndpoint }),
@@ -154,6 +203,7 @@ export async function startLocalMode(options: LocalModeOptions): Promise<LocalMo
     runs,
     keys,
     async stop() {
+      workflow?.close();
       await server.close();
       fs.rmSync(endpointsFile(dataDir), { force: true });
       clients.dynamodb.destroy();

@@ -4,13 +4,13 @@ import type { Logger } from '../log.ts';
 import type { RunStore } from '../runs/run-store.ts';
 import { type RunViewDeps, toRunView } from '../runs/run-view.ts';
 import { messageOf, type StateError, type WebhookTarget } from '../workflow/payloads.ts';
-import type { StandardWebhookSender } from './webhook.ts';
+import type { WebhookSender } from './webhook-sender.ts';
 
 export interface DeliverDeps {
   store: RunStore;
   artifacts: Pick<ArtifactStore, 'signedUrl'>;
   view: Omit<RunViewDeps, 'artifacts'>;
-  sender: Pick<StandardWebhookSender, 'send'>;
+  sender: WebhookSender;
   logger: Logger;
 }
 
@@ -59,7 +59,7 @@ export async function recordWebhookFailure(
   runId: string,
   error: StateError,
 ): Promise<{ recorded: true }> {
-  const reason = `Webhook delivery failed: ${messageOf(error)}`;
+  const reason = messageOf(error);
   await deps.store.update(runId, { webhook_failure_reason: reason });
   await deps.store.appendErrors(runId, [{ code: 'webhook_failed', message: reason, step: null }]);
   deps.logger.error('webhook not delivered', { run_id: runId, error_name: error.Error });

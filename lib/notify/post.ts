@@ -1,22 +1,22 @@
-import type { Config } from '../config.ts';
+import type { AddressPolicy } from '../net/address-policy.ts';
+import { safeFetch } from '../net/safe-fetch.ts';
 import type { PostFn } from './webhook.ts';
 
 /**
- * A POST for webhook deliveries. Redirects are not followed: a webhook endpoint answers where it
- * was registered.
+ * The POST of webhook deliveries, under the network rules: the host is resolved and checked and
+ * the connection goes to the checked address. Redirects are not followed: a webhook endpoint
+ * answers where it was registered.
  */
-// Limitation: the destination is not yet checked against the network rules here, because the
-// safe fetch of lib/net is not on this branch yet; wiring lib/net/safe-fetch in lifts it.
-export function createFetchPost(_config: Pick<Config, 'ALLOW_LOOPBACK'>): PostFn {
+export function createSafePost(policy: AddressPolicy): PostFn {
   return async (url, body, headers, timeoutMs) => {
-    const response = await fetch(url, {
+    const response = await safeFetch(url, {
+      policy,
       method: 'POST',
-      body,
       headers,
-      redirect: 'manual',
-      signal: AbortSignal.timeout(timeoutMs),
+      body,
+      timeoutMs,
+      maxRedirects: 0,
     });
-    await response.body?.cancel();
 
     return { status: response.status };
   };

@@ -12,7 +12,7 @@ export interface RetryWebhookDeps {
   sender: WebhookSender;
   /** Builds the run object that is delivered, as GET would show it. */
   view: (record: RunRecord) => Promise<Run>;
-  checkTarget?: TargetCheck;
+  checkTargets?: TargetCheck;
 }
 
 /**
@@ -37,7 +37,7 @@ export async function retryWebhook(
       `Run ${runId} has no webhook_url; pass one as {"webhook_url": "..."}`,
     );
   }
-  await deps.checkTarget?.(url);
+  await deps.checkTargets?.({ webhook_url: url });
 
   const delivery = await deps.sender.send(await deps.view(record), url);
   const reason = delivery.ok ? null : (delivery.reason ?? 'The webhook was not accepted');

@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { Webhook } from 'standardwebhooks';
 import { ulid } from 'ulid';
 import type { Run } from '../contracts/run.ts';
-import { BlockedAddressError } from '../errors.ts';
+import { BlockedAddressError, RetrieverError } from '../errors.ts';
+import type { WebhookDelivery, WebhookSender } from './webhook-sender.ts';
 
 /** How long one delivery attempt may take (section 5 of the contract). */
 export const WEBHOOK_TIMEOUT_MS = 10_000;
@@ -17,14 +18,6 @@ export type PostFn = (
   headers: Record<string, string>,
   timeoutMs: number,
 ) => Promise<{ status: number }>;
-
-/** The outcome of one delivery attempt; `reason` says why it failed, for webhook_failure_reason. */
-export interface WebhookDelivery {
-  ok: boolean;
-  reason?: string;
-  /** False when another attempt cannot succeed (a destination the network rules refuse). */
-  retryable?: boolean;
-}
 
 /** A delivery id: the same for every attempt of one delivery, so receivers can de-duplicate. */
 export function newDeliveryId(): string {
@@ -46,7 +39,7 @@ export interface WebhookSenderOptions {
 }
 
 /** Delivers a run to a webhook URL, signed per the Standard Webhooks convention. */
-export class StandardWebhookSender {
+export class StandardWebhookSender implements WebhookSender {
   readonly #signer: Webhook;
   readonly #post: PostFn;
   readonly #clock: () => Date;
@@ -88,21 +81,21 @@ function failureOf(error: unknown, url: string, timeoutMs: number): WebhookDeliv
   if (error instanceof BlockedAddressError) {
     return { ok: false, retryable: false, reason: `The webhook URL is refused: ${error.message}` };
   }
-  const name = error instanceof Error ? error.name : '';
-  if (name === 'TimeoutError' || name === 'AbortError') {
-    return {
-      ok: false,
-      retryable: true,
-      reason: `The webhook endpoint did not answer within ${timeoutMs / 1000} s`,
-    };
+  if (error instanceof RetrieverError && error.code === 'too_many_redirects') {
+    const reason = `The webhook endpoint ${safeHost(url)} answered with a redirect, which is not followed`;
+    return { ok: false, retryable: false, reason };
   }
-  const host = safeHost(url);
-  const detail = error instanceof Error ? (error.cause as Error | undefined)?.message : undefined;
+  const name = error instanceof Error ? error.name : '';
+  if (name === 'TimeoutError' || name === 'AbortError' || /timed out/.test(String(error))) {
+    const reason = `The webhook endpoint did not answer within ${timeoutMs / 1000} s`;
+    return { ok: false, retryable: true, reason };
+  }
+  const detail = error instanceof Error ? error.message : String(error);
 
   return {
     ok: false,
     retryable: true,
-    reason: `The webhook endpoint ${host} could not be reached${detail ? ` (${detail})` : ''}`,
+    reason: `The webhook endpoint ${safeHost(url)} could not be reached (${detail})`,
   };
 }
 

@@ -2,13 +2,17 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import type { TaskRequestInput } from '../contracts/request.ts';
 import { normalizeStartUrl, type RunRequest, withDefaults } from '../contracts/request.ts';
 import { BadRequestError, describeError } from '../errors.ts';
+import type { CallbackTargets } from '../net/request-targets.ts';
 import { newRunId } from './ids.ts';
 import { newRunRecord, type RunRecord } from './run-record.ts';
 import type { RunStarter } from './run-starter.ts';
 import type { RunStore } from './run-store.ts';
 
-/** Checks a destination against the network rules; throws BlockedAddressError when refused. */
-export type TargetCheck = (url: string) => Promise<void>;
+/**
+ * Checks the addresses a request names that the service itself will contact (webhook_url,
+ * totp_url, browser_address) against the network rules; throws a 400 error naming the host.
+ */
+export type TargetCheck = (targets: CallbackTargets) => Promise<void>;
 
 export interface CreateRunDeps {
   store: RunStore;
@@ -19,8 +23,8 @@ export interface CreateRunDeps {
   proxyLocations: readonly string[];
   /** Whether runs may fall back from the deterministic planner to a language model. */
   aiFallback: boolean;
-  /** The network rules (section 9), applied to every address the request names. */
-  checkTarget?: TargetCheck;
+  /** The network rules (section 9) for the addresses the service will contact. */
+  checkTargets?: TargetCheck;
 }
 
 /** Refuses a proxy location that this deployment cannot honour, rather than going direct. */
@@ -50,14 +54,6 @@ function checkStartingState(request: RunRequest): void {
   }
 }
 
-async function checkTargets(request: RunRequest, check: TargetCheck | undefined): Promise<void> {
-  if (!check) return;
-  const targets = [request.url, request.webhook_url, request.totp_url, request.browser_address];
-  for (const target of targets) {
-    if (target) await check(target);
-  }
-}
-
 /**
  * Creates a run for a validated request: fills defaults, refuses what this deployment cannot
  * serve (400), writes the record, then starts the run. A run whose start fails is marked failed,
@@ -72,7 +68,13 @@ export async function createRun(
   const request = { ...defaults, url: defaults.url && normalizeStartUrl(defaults.url) };
   checkProxyLocation(request, deps.proxyLocations);
   checkStartingState(request);
-  await checkTargets(request, deps.checkTarget);
+  // The start URL is checked by the browser when it connects, and again after every redirect, so
+  // that a refusal fails the run with a failure_reason naming the host.
+  await deps.checkTargets?.({
+    webhook_url: request.webhook_url,
+    totp_url: request.totp_url,
+    browser_address: request.browser_address,
+  });
 
   const record = newRunRecord({
     runId: newRunId(deps.clock().getTime()),

@@ -1,9 +1,9 @@
 import { overdueOutcome } from '../agent/outcomes.ts';
 import type { Planner } from '../agent/planner.ts';
-import { runStepLoop } from '../agent/step-loop.ts';
+import { runStepLoop, type StepLoopResult } from '../agent/step-loop.ts';
 import type { BrowserSession, SessionOptions } from '../browser/types.ts';
 import type { Config } from '../config.ts';
-import { isTerminal } from '../contracts/run.ts';
+import { isTerminal, type StoredFile } from '../contracts/run.ts';
 import { BadRequestError, RetrieverError, RunNotFoundError, TransientError } from '../errors.ts';
 import type { ArtifactStore } from '../files/artifact-store.ts';
 import type { Logger } from '../log.ts';
@@ -23,7 +23,14 @@ export const LAMBDA_SAFETY_MS = 60_000;
 export interface BrowserStepDeps {
   store: RunStore;
   artifacts: ArtifactStore;
-  openSession: (options: SessionOptions) => Promise<BrowserSession>;
+  /**
+   * Opens the run's browser; the session records each file it stores with `recordFile`, which
+   * refuses bytes the run already has.
+   */
+  openSession: (
+    options: SessionOptions,
+    recordFile: (file: StoredFile) => Promise<boolean>,
+  ) => Promise<BrowserSession>;
   createPlanner: (run: RunRecord) => Planner;
   clock: () => number;
   logger: Logger;
@@ -64,6 +71,8 @@ function sessionOptions(
     extraHttpHeaders: request.extra_http_headers,
     headersOrigin: request.url ? new URL(request.url).origin : null,
     browserAddress: request.browser_address,
+    startUrl: request.url,
+    tracePart: checkpoint.invocations + 1,
     proxyUrl: proxyUrlOf(run, deps.config.PROXY_URLS),
     existingFiles: run.files,
     storageState: checkpoint.storage_state,
@@ -122,9 +131,13 @@ async function stepWithSession(
   checkpoint: Checkpoint,
   limits: { deadline: number; runDeadline: number },
 ): Promise<StepResult> {
-  const session = await deps.openSession(sessionOptions(deps, run, checkpoint, limits.deadline));
+  const session = await deps.openSession(
+    sessionOptions(deps, run, checkpoint, limits.deadline),
+    (file) => deps.store.addFile(run.run_id, file),
+  );
+  let result: StepLoopResult | undefined;
   try {
-    const result = await runStepLoop({
+    result = await runStepLoop({
       run,
       checkpoint,
       session,
@@ -141,8 +154,19 @@ async function stepWithSession(
       maxStepsThisInvocation: deps.maxStepsPerInvocation,
       oneTimeCode: deps.oneTimeCodes?.(run),
     });
-    return { done: result.done, step_count: result.checkpoint.step_count };
   } finally {
-    await session.close().catch(() => undefined);
+    await closeSession(deps, run.run_id, session);
+  }
+
+  return { done: result.done, step_count: result.checkpoint.step_count };
+}
+
+/** Closes the browser; its trace becomes the run's recording. */
+async function closeSession(deps: BrowserStepDeps, runId: string, session: BrowserSession) {
+  try {
+    const { traceKey } = await session.close();
+    if (traceKey) await deps.store.update(runId, { recording_key: traceKey });
+  } catch (error) {
+    deps.logger.warn('browser did not close cleanly', { run_id: runId, error: String(error) });
   }
 }

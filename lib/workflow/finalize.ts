@@ -40,7 +40,9 @@ function endingOf(checkpoint: Checkpoint | null, error: StateError | null): Endi
   const step = checkpoint?.step_count ?? null;
   if (error) {
     const failureReason = failureReasonOf(error);
-    const code = error.Error.replace(/[^A-Za-z0-9]+/g, '_').toLowerCase();
+    const code = error.Error.replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+      .replace(/[^A-Za-z0-9]+/g, '_')
+      .toLowerCase();
 
     return {
       status: 'failed',

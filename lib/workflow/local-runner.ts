@@ -1,11 +1,13 @@
 import './promise-polyfill.ts';
 import { ExecutionTimeoutError, type RunOptions, StateMachine } from 'aws-local-stepfunctions';
+import { isTerminal } from '../contracts/run.ts';
 import type { Logger } from '../log.ts';
 import { newDeliveryId } from '../notify/webhook.ts';
 import type { RunRecord } from '../runs/run-record.ts';
 import type { RunStore } from '../runs/run-store.ts';
 import { STATE } from './definition.ts';
 import { type ExecutionInput, executionInput } from './payloads.ts';
+import type { RunJournal } from './run-journal.ts';
 import type { WorkflowStarter } from './starter.ts';
 import { endAbandonedRun } from './sweep.ts';
 
@@ -30,6 +32,8 @@ export interface LocalRunnerOptions {
   runTimeoutS: number;
   /** Milliseconds each Retry waits, per state name, instead of the definition's backoff. */
   retryIntervalOverrides?: Record<string, number | number[]>;
+  /** Keeps the runs under way, so that {@link LocalRunner.resume} can take them up again. */
+  journal?: RunJournal;
 }
 
 /** The handlers keyed by the name of the Task state they stand for. */
@@ -55,6 +59,7 @@ export class LocalRunner implements WorkflowStarter {
   readonly #options: LocalRunnerOptions;
   readonly #loops = new Map<string, Promise<void>>();
   readonly #all = new Set<Promise<void>>();
+  #closed = false;
 
   constructor(options: LocalRunnerOptions) {
     // biome-ignore lint/suspicious/noExplicitAny: the library's definition type is a closed union
@@ -64,9 +69,35 @@ export class LocalRunner implements WorkflowStarter {
 
   async start(run: RunRecord): Promise<void> {
     await this.#options.store.transition(run.run_id, ['created'], 'queued');
-    const loop = this.#launch(executionInput(run.run_id, 'run'));
-    this.#loops.set(run.run_id, loop);
-    void loop.finally(() => this.#loops.delete(run.run_id));
+    this.#runLoop(run.run_id);
+  }
+
+  /**
+   * Takes up the runs of the journal that have not ended (their process stopped mid-run): each
+   * resumes from its checkpoint. Returns their ids.
+   */
+  async resume(): Promise<string[]> {
+    const { journal, store } = this.#options;
+    const resumed: string[] = [];
+    for (const runId of journal?.read() ?? []) {
+      const run = await store.get(runId);
+      if (!run || isTerminal(run.status)) {
+        journal?.remove(runId);
+        continue;
+      }
+      this.#runLoop(runId);
+      resumed.push(runId);
+    }
+
+    return resumed;
+  }
+
+  /**
+   * Stops taking up work: executions still under way are left as they are (the process is about
+   * to end), and their runs are resumed by {@link resume} at the next start.
+   */
+  close(): void {
+    this.#closed = true;
   }
 
   /**
@@ -94,6 +125,16 @@ export class LocalRunner implements WorkflowStarter {
     await this.#loops.get(runId);
   }
 
+  #runLoop(runId: string): void {
+    this.#options.journal?.add(runId);
+    const loop = this.#launch(executionInput(runId, 'run'));
+    this.#loops.set(runId, loop);
+    void loop.finally(() => {
+      this.#loops.delete(runId);
+      if (!this.#closed) this.#options.journal?.remove(runId);
+    });
+  }
+
   #launch(input: ExecutionInput): Promise<void> {
     const { handlers, retryIntervalOverrides } = this.#options;
     const execution = this.#machine.run(input, {
@@ -102,10 +143,17 @@ export class LocalRunner implements WorkflowStarter {
         retryIntervalOverrides,
       },
     });
-    const ended = execution.result.then(
-      () => undefined,
-      (error: unknown) => this.#onFailed(input, error),
-    );
+    const ended = execution.result
+      .then(
+        () => undefined,
+        (error: unknown) => this.#onFailed(input, error),
+      )
+      .catch((error: unknown) => {
+        this.#options.logger.error('run could not be ended', {
+          run_id: input.run_id,
+          error_message: error instanceof Error ? error.message : String(error),
+        });
+      });
     this.#all.add(ended);
     void ended.finally(() => this.#all.delete(ended));
 
@@ -120,7 +168,7 @@ export class LocalRunner implements WorkflowStarter {
       timed_out: timedOut,
       error_message: error instanceof Error ? error.message : String(error),
     });
-    if (input.stage === 'webhook') return;
+    if (input.stage === 'webhook' || this.#closed) return;
     const { store, runTimeoutS } = this.#options;
     const ended = await endAbandonedRun(
       store,

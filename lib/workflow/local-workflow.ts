@@ -3,17 +3,18 @@ import { createHandler as finalizeHandler } from '../../functions/finalize/handl
 import { createHandler as prepareHandler } from '../../functions/prepare/handler.ts';
 import { createHandler as webhookHandler } from '../../functions/webhook/handler.ts';
 import type { Planner } from '../agent/planner.ts';
-import type { BrowserSession, SessionOptions } from '../browser/types.ts';
 import type { Config } from '../config.ts';
 import type { ArtifactStore } from '../files/artifact-store.ts';
 import type { Logger } from '../log.ts';
 import { LocalEventBus } from '../notify/events.ts';
-import type { StandardWebhookSender } from '../notify/webhook.ts';
+import type { WebhookSender } from '../notify/webhook-sender.ts';
 import type { RunRecord } from '../runs/run-record.ts';
 import type { RunStore } from '../runs/run-store.ts';
 import type { RunViewDeps } from '../runs/run-view.ts';
+import type { BrowserStepDeps } from './browser-step.ts';
 import { buildDefinition } from './definition.ts';
 import { LocalRunner } from './local-runner.ts';
+import type { RunJournal } from './run-journal.ts';
 
 type TaskHandler = (event: unknown) => Promise<unknown>;
 
@@ -23,8 +24,8 @@ export interface LocalWorkflowOptions {
   artifacts: ArtifactStore;
   logger: Logger;
   view: Omit<RunViewDeps, 'artifacts'>;
-  sender: Pick<StandardWebhookSender, 'send'>;
-  openSession: (options: SessionOptions) => Promise<BrowserSession>;
+  sender: WebhookSender;
+  openSession: BrowserStepDeps['openSession'];
   createPlanner: (run: RunRecord) => Planner;
   /** @default the definition the stack deploys, with local function names */
   definition?: Record<string, unknown>;
@@ -32,6 +33,8 @@ export interface LocalWorkflowOptions {
   maxStepsPerInvocation?: number;
   /** Milliseconds each Retry waits, per state name. @default the definition's backoff */
   retryIntervalOverrides?: Record<string, number | number[]>;
+  /** Keeps the runs under way across restarts. */
+  journal?: RunJournal;
   /** Wraps the browser-step handler (tests inject faults into one invocation with it). */
   wrapBrowserStep?: (handler: TaskHandler) => TaskHandler;
 }
@@ -81,6 +84,7 @@ export function createLocalWorkflow(options: LocalWorkflowOptions): LocalWorkflo
     logger,
     runTimeoutS,
     retryIntervalOverrides: options.retryIntervalOverrides,
+    journal: options.journal,
     handlers: {
       prepare: prepareHandler({ store, artifacts, clock, runTimeoutS }),
       browserStep: options.wrapBrowserStep?.(browserStep) ?? browserStep,

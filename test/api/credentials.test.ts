@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAwsClients } from '../../lib/aws.ts';
 import { DEV_OWNER } from '../../lib/local/local-mode.ts';
 import { DynamoCodeStore } from '../../lib/otp/code-store.ts';
-import { type LocalApi, startLocalApi } from '../support/local-api.ts';
+import { type LocalApi, QUEUE_ONLY, startLocalApi } from '../support/local-api.ts';
 
 const PUSH = '/v1/credentials/totp';
 let api: LocalApi;
@@ -10,7 +10,7 @@ let codes: DynamoCodeStore;
 let clients: ReturnType<typeof createAwsClients>;
 
 beforeAll(async () => {
-  api = await startLocalApi();
+  api = await startLocalApi({}, QUEUE_ONLY);
   clients = createAwsClients(api.local.config);
   codes = new DynamoCodeStore(clients.dynamodb, api.local.config.CODES_TABLE);
 });

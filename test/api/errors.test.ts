@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type LocalApi, startLocalApi, VALID_TASK } from '../support/local-api.ts';
+import { type LocalApi, QUEUE_ONLY, startLocalApi, VALID_TASK } from '../support/local-api.ts';
 
 const CREATE = '/v1/run/tasks/download_files';
 let api: LocalApi;
 
 beforeAll(async () => {
-  api = await startLocalApi({ PROXY_URLS: '{"US-CA":"http://127.0.0.1:3128"}' });
+  api = await startLocalApi({ PROXY_URLS: '{"US-CA":"http://127.0.0.1:3128"}' }, QUEUE_ONLY);
 });
 afterAll(() => api.close());
 
@@ -163,6 +163,41 @@ describe('400: well-formed but unusable', () => {
     expect(refused.status).toBe(400);
     expect(refused.json.detail).toContain('RESIDENTIAL_DE has no proxy configured');
     expect(accepted.status).toBe(200);
+  });
+
+  it.each([
+    ['webhook_url', 'http://10.0.0.8/hooks', '10.0.0.8'],
+    ['webhook_url', 'http://169.254.169.254/latest/meta-data', '169.254.169.254'],
+    ['totp_url', 'https://otp.corp.internal/code', 'otp.corp.internal'],
+    [
+      'browser_address',
+      'ws://[::ffff:192.168.1.4]:9222/devtools',
+      'IPv4-mapped form of 192.168.1.4',
+    ],
+  ])('refuses a %s the network rules block, naming the host', async (field, value, host) => {
+    const before = await api.countRuns();
+
+    const { status, json } = await api.call('POST', CREATE, { ...VALID_TASK, [field]: value });
+
+    expect(status).toBe(400);
+    expect(json.detail).toContain(host);
+    expect(await api.countRuns()).toBe(before);
+  });
+
+  it('refuses a webhook host that does not exist', async () => {
+    const { status, json } = await api.call('POST', CREATE, {
+      ...VALID_TASK,
+      webhook_url: 'https://hooks.nowhere.invalid/x',
+    });
+
+    expect(status).toBe(400);
+    expect(json.detail).toContain('hooks.nowhere.invalid');
+  });
+
+  it('leaves the start URL to the browser, which checks it on every connection', async () => {
+    const { status } = await api.call('POST', CREATE, { ...VALID_TASK, url: 'http://10.0.0.8/' });
+
+    expect(status).toBe(200);
   });
 
   it('refuses an unknown browser session or profile and says why', async () => {

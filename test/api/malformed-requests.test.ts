@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RUN_STATUSES } from '../../lib/contracts/run.ts';
-import { type LocalApi, startLocalApi, VALID_TASK } from '../support/local-api.ts';
+import { type LocalApi, QUEUE_ONLY, startLocalApi, VALID_TASK } from '../support/local-api.ts';
 import { invalidBody, validBody } from '../support/malformed.ts';
 
 const CREATE = '/v1/run/tasks/download_files';
@@ -16,9 +16,12 @@ interface Probe {
 }
 
 let api: LocalApi;
+let endedRunId: string;
 
 beforeAll(async () => {
-  api = await startLocalApi();
+  api = await startLocalApi({}, QUEUE_ONLY);
+  endedRunId = (await api.call('POST', CREATE, VALID_TASK)).json.run_id;
+  await api.call('POST', `/v1/runs/${endedRunId}/cancel`);
 });
 afterAll(() => api.close());
 
@@ -124,9 +127,20 @@ function probes(devKey: string): fc.Arbitrary<Probe> {
       arbitrary: fc
         .record(
           { totp_identifier: fc.jsonValue(), content: fc.jsonValue(), extra: fc.jsonValue() },
-          { requiredKeys: [] },
+          { requiredKeys: ['extra'] },
         )
         .map((body) => ({ ...post(JSON.stringify(body)), path: '/v1/credentials/totp' })),
+    },
+    {
+      weight: 1,
+      // The ended run has no webhook_url, so only a body naming one could send anything.
+      arbitrary: fc
+        .jsonValue()
+        .filter((body) => !(body && typeof body === 'object' && 'webhook_url' in body))
+        .map((body) => ({
+          ...post(JSON.stringify(body)),
+          path: `/v1/runs/${endedRunId}/retry_webhook`,
+        })),
     },
     {
       weight: 1,

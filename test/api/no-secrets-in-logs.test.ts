@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { type LocalApi, startLocalApi, VALID_TASK } from '../support/local-api.ts';
+import { type LocalApi, QUEUE_ONLY, startLocalApi, VALID_TASK } from '../support/local-api.ts';
 
 const HEADER_SECRET = 'hdr-secret-6b1f0c';
 const CODE = '918273';
@@ -12,7 +12,7 @@ beforeAll(async () => {
     logged += String(chunk);
     return write(chunk, ...(rest as []));
   });
-  api = await startLocalApi({ LOG_LEVEL: 'DEBUG' });
+  api = await startLocalApi({ LOG_LEVEL: 'DEBUG' }, QUEUE_ONLY);
 });
 afterAll(async () => {
   await api.close();

@@ -2,7 +2,7 @@ import { Validator } from '@seriousme/openapi-schema-validator';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type LocalApi, startLocalApi, VALID_TASK } from '../support/local-api.ts';
+import { type LocalApi, QUEUE_ONLY, startLocalApi, VALID_TASK } from '../support/local-api.ts';
 import { invalidBody, validBody } from '../support/malformed.ts';
 
 let api: LocalApi;
@@ -10,7 +10,7 @@ let api: LocalApi;
 let doc: Record<string, any>;
 
 beforeAll(async () => {
-  api = await startLocalApi();
+  api = await startLocalApi({}, QUEUE_ONLY);
   doc = await (await fetch(`${api.url}/openapi.json`)).json();
 });
 afterAll(() => api.close());

@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type LocalApi, startLocalApi, VALID_TASK } from '../support/local-api.ts';
+import { type LocalApi, QUEUE_ONLY, startLocalApi, VALID_TASK } from '../support/local-api.ts';
 
 const SECRET = `whsec_${Buffer.from('a test secret of thirty-two byte').toString('base64')}`;
 
@@ -18,7 +18,7 @@ let answerWith = 204;
 const deliveries: Delivery[] = [];
 
 beforeAll(async () => {
-  api = await startLocalApi({ WEBHOOK_SECRET: SECRET });
+  api = await startLocalApi({ WEBHOOK_SECRET: SECRET }, QUEUE_ONLY);
   receiver = createServer((request, response) => {
     let body = '';
     request.on('data', (chunk) => {
@@ -85,11 +85,11 @@ describe('POST /v1/runs/{run_id}/retry_webhook', () => {
     const { json } = await api.call('POST', `/v1/runs/${runId}/retry_webhook`);
     const read = await api.call('GET', `/v1/runs/${runId}`);
 
-    expect(json.webhook_failure_reason).toBe('The webhook answered HTTP 500');
-    expect(read.json.webhook_failure_reason).toBe('The webhook answered HTTP 500');
+    expect(json.webhook_failure_reason).toBe('The webhook endpoint answered HTTP 500');
+    expect(read.json.webhook_failure_reason).toBe('The webhook endpoint answered HTTP 500');
     expect(read.json.errors).toContainEqual({
       code: 'webhook_failed',
-      message: 'The webhook answered HTTP 500',
+      message: 'The webhook endpoint answered HTTP 500',
       step: null,
     });
     expect(read.json.status).toBe('canceled');
@@ -130,6 +130,12 @@ describe('POST /v1/runs/{run_id}/retry_webhook', () => {
       'content-type': 'text/plain',
     });
 
+    const blocked = await api.call('POST', `/v1/runs/${runId}/retry_webhook`, {
+      webhook_url: 'http://192.168.0.10/hook',
+    });
+
+    expect(blocked.status).toBe(400);
+    expect(blocked.json.detail).toContain('192.168.0.10');
     expect(bad.status).toBe(422);
     expect(bad.json.detail.map((entry: { loc: string[] }) => entry.loc)).toEqual([
       ['body', 'webhook_url'],

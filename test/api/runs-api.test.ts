@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RunSchema } from '../../lib/contracts/run.ts';
-import { type LocalApi, startLocalApi, VALID_TASK } from '../support/local-api.ts';
+import { type LocalApi, QUEUE_ONLY, startLocalApi, VALID_TASK } from '../support/local-api.ts';
 
 let api: LocalApi;
 
 beforeAll(async () => {
-  api = await startLocalApi({ APP_URL_BASE: 'https://runs.example.com/' });
+  api = await startLocalApi({ APP_URL_BASE: 'https://runs.example.com/' }, QUEUE_ONLY);
 });
 afterAll(() => api.close());
 
@@ -163,5 +163,24 @@ describe('public routes', () => {
     expect(health.status).toBe(200);
     expect(doc.status).toBe(200);
     expect((await doc.json()).openapi).toBe('3.1.0');
+  });
+});
+
+describe('ai_fallback', () => {
+  it('stays off while no model planner exists, even where one is configured', async () => {
+    const withModel = await startLocalApi(
+      { MODEL_PROVIDER: 'openai', MODEL_ID: 'small-model' },
+      QUEUE_ONLY,
+    );
+    try {
+      const { json } = await withModel.call('POST', '/v1/run/tasks/download_files', VALID_TASK);
+      const without = await api.call('POST', '/v1/run/tasks/download_files', VALID_TASK);
+
+      expect(json.ai_fallback).toBe(false);
+      expect(json.run_with).toBe('code');
+      expect(without.json.ai_fallback).toBe(false);
+    } finally {
+      await withModel.close();
+    }
   });
 });

@@ -1,13 +1,20 @@
 import type { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ConfigSchema } from '../../lib/config.ts';
-import { buildStack, type CfnResourceJson, functionNamed, resourcesOfType } from './support.ts';
+import { buildDefinition } from '../../lib/workflow/definition.ts';
+import {
+  buildStack,
+  type CfnResourceJson,
+  FIRST_SYNTH_TIMEOUT_MS,
+  functionNamed,
+  resourcesOfType,
+} from './support.ts';
 
 let template: Template;
 
 beforeAll(() => {
   template = buildStack().template;
-});
+}, FIRST_SYNTH_TIMEOUT_MS);
 
 describe('functions', () => {
   it('runs five functions on nodejs22.x with active tracing and their own log groups', () => {
@@ -59,19 +66,39 @@ describe('functions', () => {
     expect(ephemeralMiB(functionNamed(small.template, 'BrowserStep'))).toBe(1624);
   });
 
-  it('runs the other functions on arm64 with the service memory and short timeouts', () => {
-    for (const [name, timeout] of [
-      ['Api', 28],
-      ['Prepare', 60],
-      ['Finalize', 60],
-      ['Webhook', 60],
-    ] as const) {
+  it('runs the other functions on arm64 with the service memory', () => {
+    for (const name of ['Api', 'Prepare', 'Finalize', 'Webhook']) {
       expect(functionNamed(template, name).Properties).toMatchObject({
         Architectures: ['arm64'],
         MemorySize: 512,
-        Timeout: timeout,
       });
     }
+  });
+
+  it('ends the api within the 29 s API Gateway waits for it', () => {
+    expect(functionNamed(template, 'Api').Properties.Timeout).toBeLessThan(29);
+  });
+
+  it('ends each task function before its state in the run definition times out', () => {
+    const real = buildStack({}, { definition: buildDefinition }).template;
+    const [machine] = resourcesOfType(real, 'AWS::StepFunctions::StateMachine');
+    const [separator, parts] = machine.Properties.DefinitionString['Fn::Join'];
+    const text = (parts as unknown[])
+      .map((part) =>
+        typeof part === 'string'
+          ? part
+          : `<${(part as { 'Fn::GetAtt': string[] })['Fn::GetAtt'][0]}>`,
+      )
+      .join(separator);
+    const tasks = Object.values(JSON.parse(text).States as Record<string, TaskState>).filter(
+      (state) => state.Type === 'Task' && state.Resource.startsWith('<'),
+    );
+    const timeoutOf = (resource: string) =>
+      resourcesOfType(real, 'AWS::Lambda::Function').find((fn) => `<${fn.logicalId}>` === resource)
+        ?.Properties.Timeout;
+
+    expect(tasks.length).toBeGreaterThanOrEqual(4);
+    for (const task of tasks) expect(timeoutOf(task.Resource)).toBeLessThan(task.TimeoutSeconds);
   });
 
   it('writes the deployment limits into every function as the config expects them', () => {
@@ -92,8 +119,43 @@ describe('functions', () => {
       LOG_LEVEL: 'INFO',
     });
     expect(variables.RUNS_TABLE).toHaveProperty('Ref');
-    expect(variables.WEBHOOK_SECRET_ARN).toHaveProperty('Ref');
     expect(variables.PROXY_URLS).toBeUndefined();
+  });
+
+  it('signs with whsec_ and the generated key, resolved at deploy, where webhooks are sent', () => {
+    const [secret] = resourcesOfType(template, 'AWS::SecretsManager::Secret');
+    const expected = {
+      'Fn::Join': [
+        '',
+        ['whsec_{{resolve:secretsmanager:', { Ref: secret.logicalId }, ':SecretString:::}}'],
+      ],
+    };
+
+    for (const name of ['Api', 'BrowserStep', 'Webhook']) {
+      expect(functionNamed(template, name).Properties.Environment.Variables.WEBHOOK_SECRET).toEqual(
+        expected,
+      );
+    }
+    for (const name of ['Prepare', 'Finalize']) {
+      const variables = functionNamed(template, name).Properties.Environment.Variables;
+      expect(variables.WEBHOOK_SECRET).toBeUndefined();
+    }
+  });
+
+  it('tells the api and finalize the state machine by its name, not by a reference to it', () => {
+    const [machine] = resourcesOfType(template, 'AWS::StepFunctions::StateMachine');
+    const name = machine.Properties.StateMachineName;
+
+    expect(name).toMatch(/^[A-Za-z0-9-]+-runs$/);
+    for (const fn of ['Api', 'Finalize']) {
+      const arn = functionNamed(template, fn).Properties.Environment.Variables.STATE_MACHINE_ARN;
+      expect(JSON.stringify(arn)).toContain(`:states:us-east-1:123456789012:stateMachine:${name}`);
+      expect(JSON.stringify(arn)).not.toContain(machine.logicalId);
+    }
+    for (const fn of ['Prepare', 'BrowserStep', 'Webhook']) {
+      const variables = functionNamed(template, fn).Properties.Environment.Variables;
+      expect(variables.STATE_MACHINE_ARN).toBeUndefined();
+    }
   });
 
   it('gives proxies and the model to the api and the browser step only', () => {
@@ -125,6 +187,12 @@ describe('functions', () => {
     );
   });
 });
+
+interface TaskState {
+  Type: string;
+  Resource: string;
+  TimeoutSeconds: number;
+}
 
 function ephemeralMiB(fn: CfnResourceJson): number {
   return fn.Properties.EphemeralStorage.Size;

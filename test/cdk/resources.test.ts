@@ -1,12 +1,12 @@
 import type { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildStack, resourcesOfType } from './support.ts';
+import { buildStack, FIRST_SYNTH_TIMEOUT_MS, resourcesOfType } from './support.ts';
 
 let template: Template;
 
 beforeAll(() => {
   template = buildStack().template;
-});
+}, FIRST_SYNTH_TIMEOUT_MS);
 
 describe('the stack as a whole', () => {
   it('holds exactly the resources the tests of this folder cover', () => {
@@ -22,7 +22,11 @@ describe('the stack as a whole', () => {
       'AWS::S3::BucketPolicy': 2, // storage.test.ts
       'AWS::Lambda::Function': 5, // functions.test.ts
       'AWS::Lambda::LayerVersion': 1, // functions.test.ts
-      'AWS::Lambda::Permission': 4, // api.test.ts
+      'AWS::Lambda::Permission': 5, // api.test.ts, abandoned-runs.test.ts
+      'AWS::Lambda::EventInvokeConfig': 1, // abandoned-runs.test.ts
+      'AWS::Events::Rule': 1, // abandoned-runs.test.ts
+      'AWS::SQS::Queue': 1, // abandoned-runs.test.ts
+      'AWS::SQS::QueuePolicy': 1, // abandoned-runs.test.ts
       'AWS::IAM::Role': 7, // below
       'AWS::IAM::Policy': 6, // iam.test.ts
       'AWS::Logs::LogGroup': 7, // below
@@ -35,7 +39,7 @@ describe('the stack as a whole', () => {
       'AWS::ApiGateway::Resource': 1, // api.test.ts
       'AWS::ApiGateway::Method': 2, // api.test.ts
       'AWS::ApiGateway::GatewayResponse': 2, // api.test.ts
-      'AWS::CloudWatch::Alarm': 15, // api.test.ts
+      'AWS::CloudWatch::Alarm': 16, // api.test.ts, abandoned-runs.test.ts
     });
   });
 

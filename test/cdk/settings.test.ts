@@ -24,7 +24,10 @@ describe('deployment settings', () => {
 
   it('fails when a run could hold more files than Lambda has room for, naming the fix', () => {
     expect(() => resolveSettings({ maxRunBytes: 10 * 1024 * MIB })).toThrow(
-      /maxRunBytes .* need 12288 MiB of \/tmp, more than Lambda's 10240 MiB; set maxRunBytes to at most 8589934592/,
+      new RegExp(
+        "need 12288 MiB of /tmp, more than Lambda's 10240 MiB; " +
+          'set maxRunBytes to at most 8589934592',
+      ),
     );
   });
 

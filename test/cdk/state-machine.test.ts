@@ -3,20 +3,26 @@ import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { StateMachine } from 'aws-local-stepfunctions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildDefinition } from '../../lib/workflow/definition.ts';
-import { buildStack, functionNamed, resourcesOfType } from './support.ts';
+import { buildStack, FIRST_SYNTH_TIMEOUT_MS, functionNamed, resourcesOfType } from './support.ts';
 
 interface State {
   Type: string;
   Resource?: string;
 }
 
+/** One of this deployment's functions, or the EventBridge integration. */
+const TASK_RESOURCE = new RegExp(
+  '^arn:aws:(lambda:us-east-1:123456789012:function:Retriever\\w+Function[0-9A-F]{8}' +
+    '|states:::events:putEvents)$',
+);
+
 let template: Template;
 
 beforeAll(() => {
   template = buildStack().template;
-});
+}, FIRST_SYNTH_TIMEOUT_MS);
 
-/** The definition with each CloudFormation reference written as `<LogicalId>` or `<LogicalId.Attr>`. */
+/** The definition, each CloudFormation reference written as `<LogicalId>` or `<LogicalId.Attr>`. */
 function definitionText(source: Template): string {
   const [machine] = resourcesOfType(source, 'AWS::StepFunctions::StateMachine');
   const [separator, parts] = machine.Properties.DefinitionString['Fn::Join'] as [string, unknown[]];
@@ -108,9 +114,7 @@ describe('run state machine', () => {
 
     expect(() => new StateMachine(JSON.parse(resolved))).not.toThrow();
     for (const task of tasks) {
-      expect(task.Resource).toMatch(
-        /^arn:aws:(lambda:us-east-1:123456789012:function:Retriever\w+Function[0-9A-F]{8}|states:::events:putEvents)$/,
-      );
+      expect(task.Resource).toMatch(TASK_RESOURCE);
     }
   });
 

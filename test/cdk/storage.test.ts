@@ -1,13 +1,13 @@
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tableDefinitions } from '../../lib/local/embedded.ts';
-import { buildStack, resourcesOfType } from './support.ts';
+import { buildStack, FIRST_SYNTH_TIMEOUT_MS, resourcesOfType } from './support.ts';
 
 let template: Template;
 
 beforeAll(() => {
   template = buildStack().template;
-});
+}, FIRST_SYNTH_TIMEOUT_MS);
 
 /** The key schema, attributes and indexes of a table, in the shape both definitions share. */
 function shape(table: Record<string, unknown>) {

@@ -8,6 +8,12 @@ import { fixtureDefinition } from './fixtures/definition.ts';
 
 const FIXTURE_ENTRY = path.join(import.meta.dirname, 'fixtures', 'handler.ts');
 
+/**
+ * The first synthesis in a process loads most of aws-cdk-lib: about 3 s on an idle machine, and
+ * over a minute on a loaded one.
+ */
+export const FIRST_SYNTH_TIMEOUT_MS = 240_000;
+
 export const TEST_ENV = { account: '123456789012', region: 'us-east-1' };
 
 export interface BuiltStack {

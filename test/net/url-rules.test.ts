@@ -143,7 +143,7 @@ describe('task request validation', () => {
     expect(issuesOf(body)).toEqual([
       {
         path: ['extra_http_headers', name],
-        message: 'Header may not be set: it controls the connection or the proxy',
+        message: 'Header may not be set by a caller: it controls the connection or the proxy',
       },
     ]);
   });

@@ -2,13 +2,14 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BlockedAddressError } from '../../lib/errors.ts';
-import { createFetchPost } from '../../lib/notify/post.ts';
+import { createAddressPolicy } from '../../lib/net/address-policy.ts';
+import { createSafePost } from '../../lib/notify/post.ts';
 import { generateWebhookSecret, StandardWebhookSender } from '../../lib/notify/webhook.ts';
 import { runRecordFor, viewOf } from '../support/runs.ts';
 import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver.ts';
 
 const secret = generateWebhookSecret();
-const post = createFetchPost({ ALLOW_LOOPBACK: true });
+const post = createSafePost(createAddressPolicy({ allowLoopback: true, allowedHosts: [] }));
 const closers: (() => Promise<void>)[] = [];
 
 afterEach(async () => {

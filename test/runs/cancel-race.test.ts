@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TERMINAL_STATUSES } from '../../lib/contracts/run.ts';
-import { type LocalApi, startLocalApi, VALID_TASK } from '../support/local-api.ts';
+import { type LocalApi, QUEUE_ONLY, startLocalApi, VALID_TASK } from '../support/local-api.ts';
 
 const RUNS = 50;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 let api: LocalApi;
 
 beforeAll(async () => {
-  api = await startLocalApi();
+  api = await startLocalApi({}, QUEUE_ONLY);
 });
 afterAll(() => api.close());
 

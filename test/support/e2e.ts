@@ -23,7 +23,7 @@ export async function runTask(
   body: Record<string, unknown>,
   timeoutMs = 120_000,
 ): Promise<FinishedRun> {
-  const created = await api.call('POST', 'v1/run/tasks/download_files', body);
+  const created = await api.call('POST', '/v1/run/tasks/download_files', body);
   if (created.status !== 200) {
     throw new Error(`create answered ${created.status}: ${JSON.stringify(created.json)}`);
   }
@@ -34,7 +34,7 @@ export async function runTask(
       throw new Error(`run ${run.run_id} still ${run.status} after ${timeoutMs} ms`);
     }
     await new Promise((resolve) => setTimeout(resolve, POLL_MS));
-    run = (await api.call('GET', `v1/runs/${run.run_id}`)).json;
+    run = (await api.call('GET', `/v1/runs/${run.run_id}`)).json;
   }
 
   const files: FetchedFile[] = [];

@@ -9,6 +9,16 @@ import {
   type LocalModeOptions,
   startLocalMode,
 } from '../../lib/local/local-mode.ts';
+import type { Resolver } from '../../lib/net/resolve.ts';
+import { QueueOnlyRunStarter } from '../../lib/runs/run-starter.ts';
+
+/**
+ * Local-mode options for tests of the API alone: runs are queued and stay queued, instead of
+ * being run by the local state machine.
+ */
+export const QUEUE_ONLY: Omit<LocalModeOptions, 'config'> = {
+  createStarter: ({ runs }) => new QueueOnlyRunStarter(runs),
+};
 
 export interface LocalApi {
   local: LocalMode;
@@ -37,7 +47,7 @@ export async function startLocalApi(
 ): Promise<LocalApi> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'retriever-api-'));
   const config = loadConfig({ DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'SILENT', ...env });
-  const local = await startLocalMode({ config, ...options });
+  const local = await startLocalMode({ config, resolver: offlineResolver, ...options });
   const { dynamodb } = createAwsClients(local.config);
 
   return {
@@ -71,6 +81,19 @@ export async function startLocalApi(
     },
   };
 }
+
+/**
+ * Answers name lookups without DNS, so tests send nothing off the machine: `localhost` is
+ * loopback, names under `.invalid` do not exist, names under `.internal` are private, and any
+ * other name is a public address.
+ */
+export const offlineResolver: Resolver = async (host) => {
+  if (host === 'localhost') return ['127.0.0.1'];
+  if (host.endsWith('.invalid')) throw Object.assign(new Error('not found'), { code: 'ENOTFOUND' });
+  if (host.endsWith('.internal')) return ['10.1.2.3'];
+
+  return ['93.184.215.14'];
+};
 
 /** A valid body for creating a download run. */
 export const VALID_TASK = {

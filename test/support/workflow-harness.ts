@@ -1,13 +1,19 @@
 import type { Planner } from '../../lib/agent/planner.ts';
-import type { BrowserSession, SessionOptions } from '../../lib/browser/types.ts';
 import type { TaskRequestInput } from '../../lib/contracts/request.ts';
 import { S3ArtifactStore } from '../../lib/files/s3-artifact-store.ts';
 import { createLogger } from '../../lib/log.ts';
+import {
+  type AddressPolicyOptions,
+  createAddressPolicy,
+  createAddressPolicyFromConfig,
+} from '../../lib/net/address-policy.ts';
 import type { LocalEventBus } from '../../lib/notify/events.ts';
-import { createFetchPost } from '../../lib/notify/post.ts';
+import { createSafePost } from '../../lib/notify/post.ts';
 import { generateWebhookSecret, StandardWebhookSender } from '../../lib/notify/webhook.ts';
 import type { RunRecord } from '../../lib/runs/run-record.ts';
 import { DynamoRunStore } from '../../lib/runs/run-store.ts';
+import { createSessionOpener } from '../../lib/workflow/browser-sessions.ts';
+import type { BrowserStepDeps } from '../../lib/workflow/browser-step.ts';
 import { buildDefinition } from '../../lib/workflow/definition.ts';
 import type { LocalRunner } from '../../lib/workflow/local-runner.ts';
 import { createLocalWorkflow } from '../../lib/workflow/local-workflow.ts';
@@ -29,8 +35,11 @@ export function testDefinition(timeoutSeconds = 1800, graceSeconds?: number) {
   });
 }
 
+type OpenSession = BrowserStepDeps['openSession'];
+
 export interface HarnessOptions {
-  openSession: (options: SessionOptions) => Promise<BrowserSession>;
+  /** @default a real Chromium session on the embedded S3 */
+  openSession?: (real: OpenSession) => OpenSession;
   createPlanner: (run: RunRecord) => Planner;
   definition?: Record<string, unknown>;
   clock?: () => number;
@@ -40,6 +49,8 @@ export interface HarnessOptions {
     handler: (event: unknown) => Promise<unknown>,
   ) => (event: unknown) => Promise<unknown>;
   env?: Record<string, string>;
+  /** The network rules webhooks are sent under. @default loopback allowed */
+  webhookPolicy?: AddressPolicyOptions;
   webhookTimeoutMs?: number;
 }
 
@@ -66,8 +77,16 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
   const secret = generateWebhookSecret();
   const sender = new StandardWebhookSender({
     secret,
-    post: createFetchPost(env.config),
+    post: createSafePost(
+      createAddressPolicy(options.webhookPolicy ?? { allowLoopback: true, allowedHosts: [] }),
+    ),
     timeoutMs: options.webhookTimeoutMs,
+  });
+  const realSession: OpenSession = createSessionOpener({
+    artifacts,
+    config: env.config,
+    logger,
+    policy: createAddressPolicyFromConfig(env.config),
   });
   const { runner, events } = createLocalWorkflow({
     config: env.config,
@@ -76,7 +95,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     logger,
     view,
     sender,
-    openSession: options.openSession,
+    openSession: options.openSession ? options.openSession(realSession) : realSession,
     createPlanner: options.createPlanner,
     definition: options.definition ?? testDefinition(env.config.RUN_TIMEOUT_S),
     clock,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { LAMBDA_SERVICE_ERRORS, STATE } from '../../lib/workflow/definition.ts';
+import { synthesizedDefinition } from '../support/synthesized-definition.ts';
 import { testDefinition } from '../support/workflow-harness.ts';
 
 type State = Record<string, unknown> & {
@@ -13,7 +14,8 @@ type State = Record<string, unknown> & {
   Catch?: { ErrorEquals: string[]; Next: string; ResultPath?: string }[];
 };
 
-const definition = testDefinition(1800) as {
+// The definition as the CDK stack deploys it, taken from the synthesized template.
+const definition = synthesizedDefinition(1800) as {
   States: Record<string, State>;
   TimeoutSeconds: number;
 };
@@ -41,11 +43,11 @@ describe('buildDefinition', () => {
   });
 
   it('invokes each function by its ARN, so the function gets the state parameters as payload', () => {
-    expect(states[STATE.prepare].Resource).toMatch(/function:prepare$/);
-    expect(states[STATE.browserStep].Resource).toMatch(/function:browser-step$/);
-    expect(states[STATE.finalize].Resource).toMatch(/function:finalize$/);
-    expect(states[STATE.webhook].Resource).toMatch(/function:webhook$/);
-    expect(states[STATE.recordWebhookFailure].Resource).toMatch(/function:webhook$/);
+    expect(states[STATE.prepare].Resource).toMatch(/function:RetrieverPrepare/);
+    expect(states[STATE.browserStep].Resource).toMatch(/function:RetrieverBrowserStep/);
+    expect(states[STATE.finalize].Resource).toMatch(/function:RetrieverFinalize/);
+    expect(states[STATE.webhook].Resource).toMatch(/function:RetrieverWebhook/);
+    expect(states[STATE.recordWebhookFailure].Resource).toBe(states[STATE.webhook].Resource);
   });
 
   it('retries Lambda service errors and throttling on every function state', () => {

@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createHandler } from '../../functions/finalize/handler.ts';
+import { createCodePlanner } from '../../lib/agent/code-planner.ts';
 import { createLogger } from '../../lib/log.ts';
 import { executionInput } from '../../lib/workflow/payloads.ts';
 import { runRecordFor } from '../support/runs.ts';
-import { scriptedPlanner, scriptedSessionFactory } from '../support/scripted-browser.ts';
 import { startWebhookReceiver } from '../support/webhook-receiver.ts';
 import { type Harness, startHarness } from '../support/workflow-harness.ts';
 
@@ -21,11 +21,7 @@ function statusChange(status: string, input: unknown) {
 }
 
 async function setUp() {
-  let h!: Harness;
-  h = await startHarness({
-    openSession: (options) => scriptedSessionFactory(h.artifacts)(options),
-    createPlanner: scriptedPlanner(),
-  });
+  const h: Harness = await startHarness({ createPlanner: () => createCodePlanner() });
   closers.push(h.close);
   const endpoint = await startWebhookReceiver(h.secret);
   closers.push(endpoint.close);

@@ -1,0 +1,177 @@
+import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { chromiumArgs, chromiumExecutable, playwright } from '../lib/browser/launcher.ts';
+import { loadConfig } from '../lib/config.ts';
+import { startLocalMode } from '../lib/local/local-mode.ts';
+import type { Bench, BenchRow } from './report.ts';
+
+const REPEATS = 5;
+const FILE_BYTES = 5 * 1024 * 1024;
+const GOAL = 'Download the quarterly report';
+
+const median = (values: number[]) =>
+  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
+/** A one-page site with one link to a 5 MB attachment: the simplest real download. */
+async function startSimpleSite() {
+  const body = Buffer.alloc(FILE_BYTES, 7);
+  body.write('%PDF-1.7\n');
+  const server = http.createServer((req, res) => {
+    if (req.url === '/report.pdf') {
+      res.writeHead(200, {
+        'content-type': 'application/pdf',
+        'content-disposition': 'attachment; filename="quarterly-report.pdf"',
+        'content-length': body.length,
+      });
+      return res.end(body);
+    }
+    res.writeHead(200, { 'content-type': 'text/html' });
+    res.end(
+      '<!doctype html><title>Reports</title><h1>Reports</h1>' +
+        '<a href="/report.pdf">Quarterly report (PDF)</a>',
+    );
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+
+  return { url, sha256: createHash('sha256').update(body).digest('hex'), server };
+}
+
+/** The same download written by hand: launch, open, click, save, hash. */
+async function minimalScript(url: string, executablePath: string, dir: string): Promise<string> {
+  const browser = await playwright.launch({
+    executablePath,
+    args: chromiumArgs(null),
+    headless: true,
+  });
+  const page = await browser.newPage();
+  await page.goto(url);
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByText('Quarterly report').click(),
+  ]);
+  const file = path.join(dir, download.suggestedFilename());
+  await download.saveAs(file);
+  await browser.close();
+
+  return createHash('sha256').update(fs.readFileSync(file)).digest('hex');
+}
+
+async function throughApi(baseUrl: string, key: string, url: string): Promise<string> {
+  const headers = { 'x-api-key': key, 'content-type': 'application/json' };
+  let run = await fetch(`${baseUrl}/v1/run/tasks/download_files`, {
+    method: 'POST',
+    headers,
+    body: JSON.stringify({ url, navigation_goal: GOAL }),
+  }).then((response) => response.json());
+  while (!['completed', 'failed', 'terminated', 'timed_out', 'canceled'].includes(run.status)) {
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    run = await fetch(`${baseUrl}/v1/runs/${run.run_id}`, { headers }).then((r) => r.json());
+  }
+  if (run.status !== 'completed') throw new Error(`run ended ${run.status}: ${run.failure_reason}`);
+
+  return run.downloaded_files[0].checksum;
+}
+
+async function timed<T>(work: () => Promise<T>): Promise<[number, T]> {
+  const started = performance.now();
+  const result = await work();
+
+  return [performance.now() - started, result];
+}
+
+const run = promisify(execFile);
+
+/** Browser start in a fresh process: extraction of the packaged Chromium included when cold. */
+async function browserStartMs(cold: boolean): Promise<number> {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-start-'));
+  const script = `
+    const { chromiumExecutable, chromiumArgs, playwright } = await import(${JSON.stringify(path.resolve('lib/browser/launcher.ts'))});
+    ${cold ? '' : 'await chromiumExecutable({}); '}
+    const t = performance.now();
+    const browser = await playwright.launch({ executablePath: await chromiumExecutable({}), args: chromiumArgs(null), headless: true });
+    await (await browser.newPage()).close();
+    console.log(performance.now() - t);
+    await browser.close();`;
+  const { stdout } = await run(
+    process.execPath,
+    ['--import', 'tsx', '--input-type=module', '-e', script],
+    {
+      env: { ...process.env, TMPDIR: tmp },
+    },
+  );
+  fs.rmSync(tmp, { recursive: true, force: true });
+
+  return Number(stdout.trim());
+}
+
+const bench: Bench = {
+  name: 'end-to-end: a simple download through the local API vs a hand-written Playwright script',
+  async run(): Promise<BenchRow[]> {
+    const site = await startSimpleSite();
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-e2e-'));
+    const local = await startLocalMode({
+      config: loadConfig({ DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'SILENT' }),
+    });
+    const executablePath = await chromiumExecutable(local.config);
+    const api: number[] = [];
+    const script: number[] = [];
+    try {
+      for (let i = 0; i < REPEATS; i++) {
+        const [apiMs, apiSha] = await timed(() => throughApi(local.url, local.devKey, site.url));
+        const [scriptMs, scriptSha] = await timed(() =>
+          minimalScript(site.url, executablePath, dataDir),
+        );
+        if (apiSha !== site.sha256 || scriptSha !== site.sha256)
+          throw new Error('checksum mismatch');
+        api.push(apiMs);
+        script.push(scriptMs);
+      }
+    } finally {
+      await local.stop();
+      site.server.close();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
+    const ratio = median(api) / median(script);
+    const cold = await browserStartMs(true);
+    const warm = await browserStartMs(false);
+
+    return [
+      {
+        name: `simple 5 MB download, median of ${REPEATS} (POST to completed, polled every 20 ms)`,
+        value: median(api),
+        unit: 'ms',
+        baseline: median(script),
+        baselineLabel: 'minimal Playwright script, same browser and site',
+        target: null,
+        pass: null,
+      },
+      {
+        name: 'end-to-end / minimal script',
+        value: ratio,
+        unit: 'x',
+        baseline: 1,
+        baselineLabel: 'script',
+        target: '< 1.5',
+        pass: ratio < 1.5,
+      },
+      {
+        name: 'browser start, cold (fresh process, Chromium extracted first), launch + page',
+        value: cold,
+        unit: 'ms',
+        baseline: warm,
+        baselineLabel: 'warm: already extracted',
+        target: null,
+        pass: null,
+      },
+    ];
+  },
+};
+
+export default bench;

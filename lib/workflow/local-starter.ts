@@ -1,0 +1,43 @@
+import path from 'node:path';
+import { createCodePlanner } from '../agent/code-planner.ts';
+import type { Config } from '../config.ts';
+import type { ArtifactStore } from '../files/artifact-store.ts';
+import type { Logger } from '../log.ts';
+import { createAddressPolicyFromConfig } from '../net/address-policy.ts';
+import type { WebhookSender } from '../notify/webhook-sender.ts';
+import type { RunStore } from '../runs/run-store.ts';
+import { createSessionOpener } from './browser-sessions.ts';
+import type { LocalRunner } from './local-runner.ts';
+import { createLocalWorkflow } from './local-workflow.ts';
+import { RunJournal } from './run-journal.ts';
+
+export interface LocalStarterParts {
+  runs: RunStore;
+  artifacts: ArtifactStore;
+  config: Config;
+  logger: Logger;
+  sender: WebhookSender;
+}
+
+/**
+ * The local mode's run starter: the deployed state machine definition run in this process, with
+ * Chromium behind the network rules and the code planner. Runs under way are journalled in
+ * DATA_DIR so that a restart resumes them.
+ */
+export function createLocalStarter(parts: LocalStarterParts): LocalRunner {
+  const { config, logger, artifacts } = parts;
+  const policy = createAddressPolicyFromConfig(config);
+  const { runner } = createLocalWorkflow({
+    config,
+    store: parts.runs,
+    artifacts,
+    logger,
+    view: { downloadUrlTtlS: config.DOWNLOAD_URL_TTL_S, appUrlBase: config.APP_URL_BASE },
+    sender: parts.sender,
+    openSession: createSessionOpener({ artifacts, config, logger, policy }),
+    createPlanner: () => createCodePlanner(),
+    journal: new RunJournal(path.join(config.DATA_DIR, 'runs-under-way.json')),
+  });
+
+  return runner;
+}
