@@ -98,7 +98,7 @@ const FILE_PATH_WORDS = [
 function downloadSignals(
   element: PageElement,
   label: string,
-): { points: number; reasons: string[] } {
+): { points: number; reasons: string[]; strong: boolean } {
   const reasons: string[] = [];
   let points = 0;
   const normalLabel = normalize(label);
@@ -124,13 +124,15 @@ function downloadSignals(
     points += 2;
     reasons.push('names a file type');
   }
+  // What the element itself says; a link path alone may also lead to a login or a detail page.
+  const strong = points >= 3;
   const path = hrefPathWords(element.href);
   if (!extension && path.some((w) => FILE_PATH_WORDS.includes(w))) {
     points += 3;
     reasons.push('link path is a download endpoint');
   }
 
-  return { points, reasons };
+  return { points, reasons, strong };
 }
 
 /** The file extension of a link's last path segment or of a query value ("?link=a/b.pdf"). */
@@ -201,7 +203,7 @@ function readCandidate(
     outcomeOf(memory, [label, element.text, element.name], href) ??
     outcomeOf(memory, [label], element.href);
   const blockedByFrame = downloadsBlockedByFrame(element, observation);
-  const fileLike = signals.points >= 3;
+  const fileLike = signals.strong;
   const base: CandidateBase = {
     element,
     label,
@@ -215,10 +217,13 @@ function readCandidate(
   // An element naming the very document wanted (its id, or its kind and date) is the document.
   const documentLike =
     fit.targets.length > 0 || (fit.namesConcept && (fit.dateFit === 'match' || goal.latest));
-  if (fileLike || documentLike) {
-    const score = signals.points + fit.points + insecurity(observation.url, href);
+  if (signals.points >= 3 || documentLike) {
+    const penalty = insecurity(observation.url, href);
+    const score = signals.points + fit.points + penalty;
+    const reasons = [...signals.reasons, ...fit.reasons];
+    if (penalty < 0) reasons.push(INSECURE_REASON);
 
-    return { ...base, kind: 'download', score, reasons: [...signals.reasons, ...fit.reasons] };
+    return { ...base, kind: 'download', score, reasons };
   }
   if (isNext(label)) {
     return { ...base, kind: 'next', score: 1, reasons: ['is the next page of a list'] };
@@ -226,6 +231,8 @@ function readCandidate(
 
   return navigation(base, observation, goal, memory, haystack);
 }
+
+export const INSECURE_REASON = 'http link from an https page, which the browser blocks';
 
 /** An http link from an https page is blocked by the browser as mixed content. */
 function insecurity(pageUrl: string, href: string | null): number {

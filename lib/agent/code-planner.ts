@@ -1,10 +1,10 @@
 import type { Action } from '../browser/types.ts';
 import { act, downloadAction, explain, orderActions, quote } from './actions.ts';
-import type { Candidate } from './candidates.ts';
+import { type Candidate, INSECURE_REASON } from './candidates.ts';
 import { chooseDownloads } from './choose.ts';
 import { type Context, contextOf, summarize } from './context.ts';
 import { findCodeField, findLoginForm } from './forms.ts';
-import { enterCode, logIn } from './gates.ts';
+import { enterCode, justRefused, logIn } from './gates.ts';
 import { type Goal, parseGoal } from './goal.ts';
 import { listGoesOn, nextPage } from './listing.ts';
 import { explore } from './moves.ts';
@@ -59,6 +59,8 @@ async function decide(ctx: Context): Promise<Decision> {
   const picks = chooseDownloads(ctx.candidates, goal, memory, progress);
   const login = findLoginForm(observation);
   if (login && picks.length === 0) return logIn(ctx, login);
+  const refused = justRefused(ctx);
+  if (refused && picks.length === 0) return { kind: 'impossible', reason: refused };
   const code = findCodeField(observation);
   if (code && picks.length === 0) return enterCode(ctx, code.field, code.submit);
 
@@ -86,6 +88,10 @@ function download(ctx: Context, picks: Candidate[]): Decision {
     actions.push({ kind: 'click', element: next.element.id });
     reasons.push(`then the next page ${quote(next.label)}: the list may go on`);
   }
+  const skipped = ctx.candidates.filter(
+    (c) => !picks.includes(c) && c.fit.points > 0 && c.reasons.includes(INSECURE_REASON),
+  );
+  for (const c of skipped) reasons.push(`not ${quote(c.label)}: ${INSECURE_REASON}`);
   const what = picks.length === 1 ? 'the download' : `${picks.length} downloads`;
 
   return act(

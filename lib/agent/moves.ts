@@ -4,7 +4,7 @@ import { listedDates, onlyDownload } from './choose.ts';
 import { type Context, summarize } from './context.ts';
 import { describeMissing } from './describe.ts';
 import { openBlockedFrame, printPage, selectOneByOne } from './fallbacks.ts';
-import { findSignInLink } from './forms.ts';
+import { findLoginForm, findSignInLink } from './forms.ts';
 import { outcomeOf } from './history.ts';
 import { listGoesOn, nextPage, readList } from './listing.ts';
 import { pageKey } from './page.ts';
@@ -80,9 +80,13 @@ const openSandboxedFrame: Move = (ctx) => {
   return frame ? act(frame.actions, frame.reason, ctx.dismiss) : null;
 };
 
-/** The goal gives a login and none was made yet: the page's sign-in link. */
+/**
+ * The goal gives a login, none was made yet, and nothing on the page fits: the sign-in link
+ * (a document may have answered with a login page under its own name).
+ */
 const signIn: Move = (ctx) => {
   if (!ctx.goal.credentials || ctx.memory.loginAttempts > 0) return null;
+  if (findLoginForm(ctx.observation)) return null;
   const link = findSignInLink(ctx.observation);
   if (!link || outcomeOf(ctx.memory, [link.text, link.name], link.href)) return null;
 

@@ -260,8 +260,9 @@ export const CASE_TASKS: PlannerTask[] = [
   {
     id: 'C32',
     start: () => startC32Site(),
-    // one click on the contract (the site asks for the login), the login
-    minSteps: 2,
+    // one click on the contract (the site answers with its login page), the login (which
+    // returns to the home page), the contract again
+    minSteps: 3,
     phrasings: [
       'sign in with username demo and password demo-pass-123, then get contract 77',
       'inicia sesión como demo con la contraseña demo-pass-123 y descarga el contrato 77',

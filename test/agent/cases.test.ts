@@ -70,6 +70,21 @@ describe('code planner on the case sites', () => {
     });
   }
 
+  it('ends terminated within 3 steps when the site refuses the login on a page without a form', async () => {
+    const { startC32Site } = await import('../fixtures/cases/c32.ts');
+    const site = await startC32Site();
+    const goal = 'Log in as demo / not-the-password and download contract 77.';
+    const run = await runPlanner(harness, createCodePlanner(), { goal, url: site.startUrl });
+    await site.close();
+
+    expect(run.final).toMatchObject({
+      kind: 'impossible',
+      reason: expect.stringMatching(/refused.*Wrong password/),
+    });
+    expect(run.steps).toBeLessThanOrEqual(3);
+    expect(run.files).toEqual([]);
+  });
+
   it('asks the server for the activation code and the export once per run', async () => {
     const { startC02Site } = await import('../fixtures/cases/c02.ts');
     const { startC25Site } = await import('../fixtures/cases/c25.ts');

@@ -38,6 +38,9 @@ describe('createCodePlanner', () => {
       { kind: 'click', element: mirror.id, expectDownload: true },
     ]);
     expect(decision.kind === 'act' && decision.reason).toMatch(/Mirror \(HTTPS\)/);
+    expect(decision.kind === 'act' && decision.reason).toMatch(
+      /not 'Download tool 3.14': http link/,
+    );
   });
 
   it('tries the next link when the browser blocked the first download', async () => {
