@@ -133,7 +133,7 @@ export const CASE_TASKS: PlannerTask[] = [
       'get every one of the 5 documents',
       'grab all 5 files from the library',
       'descargar los cinco documentos',
-      'télécharger les cinq documents',
+      'alle fünf Dokumente der Bibliothek herunterladen',
     ],
   },
   {
