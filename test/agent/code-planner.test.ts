@@ -293,3 +293,37 @@ describe('createCodePlanner', () => {
     expect(JSON.stringify([first.kind === 'act' && first.reason, second])).not.toContain('S3cret');
   });
 });
+
+describe('createCodePlanner on a package registry', () => {
+  const goal = 'Download version 1.0.0 of acme-widgets';
+
+  it('opens the tab toward the wanted version instead of downloading the latest', async () => {
+    const latest = element({ text: '', name: 'Download tarball' });
+    const versions = element({ text: 'VERSIONS', role: 'tab' });
+    const readme = element({ text: 'README', role: 'tab' });
+    const page = observation({
+      url: 'http://registry.test/-/web/detail/acme-widgets',
+      text: 'acme-widgets Latest v1.1.0',
+      elements: [latest, readme, versions],
+    });
+
+    const decision = await decide({ goal, observation: page });
+
+    expect(actions(decision)).toEqual([{ kind: 'click', element: versions.id }]);
+  });
+
+  it("takes the page's own download on the page of the wanted version", async () => {
+    const tarball = element({ text: '', name: 'Download tarball' });
+    const page = observation({
+      url: 'http://registry.test/-/web/detail/acme-widgets/v/1.0.0',
+      text: 'acme-widgets v1.0.0',
+      elements: [tarball],
+    });
+
+    const decision = await decide({ goal, observation: page });
+
+    expect(actions(decision)).toEqual([
+      { kind: 'click', element: tarball.id, expectDownload: true },
+    ]);
+  });
+});
