@@ -8,6 +8,8 @@ const BENCHES: Record<string, () => Promise<Bench>> = {
   'aws-cost': async () => (await import('./aws-cost.ts')).default,
   'egress-proxy': async () => (await import('./egress-proxy.ts')).default,
   'end-to-end': async () => (await import('./end-to-end.ts')).default,
+  planner: async () => (await import('./planner.ts')).default,
+  steps: async () => (await import('./steps.ts')).default,
 };
 
 const program = new Command()

@@ -11,16 +11,20 @@ export function downloadAction(candidate: Candidate): Action {
   if (href && (candidate.blockedByFrame || !element.visible)) {
     return { kind: 'navigate', url: href, expectDownload: true };
   }
-
-  return { kind: 'click', element: element.id, expectDownload: true };
+  // Waiting the whole download timeout is only worth it when the element says it gives a file;
+  // a link that merely names the document may open its page instead.
+  return { kind: 'click', element: element.id, expectDownload: candidate.fileLike };
 }
 
-/** Clicks first, then at most one action that leaves the page, so no element id goes stale. */
+/**
+ * Actions on elements first, then navigations: element ids go stale once the page changes, and
+ * navigations (to file URLs) do not use any.
+ */
 export function orderActions(actions: Action[]): Action[] {
   const stays = actions.filter((a) => a.kind !== 'navigate');
   const leaves = actions.filter((a) => a.kind === 'navigate');
 
-  return leaves.length > 0 ? [...stays, leaves[0]] : stays;
+  return [...stays, ...leaves];
 }
 
 export function quote(text: string): string {

@@ -29,8 +29,12 @@ export interface Candidate {
   /** Position on the page (document order of the observation). */
   order: number;
   blockedByFrame: boolean;
+  /** The element itself says it gives a file (a download attribute, a file link, "Export"). */
+  fileLike: boolean;
   outcome: ClickOutcome | null;
 }
+
+type CandidateBase = Omit<Candidate, 'kind' | 'score' | 'reasons'>;
 
 const NEVER_CLICK = [
   'logout',
@@ -94,7 +98,7 @@ const FILE_PATH_WORDS = [
 function downloadSignals(
   element: PageElement,
   label: string,
-): { points: number; reasons: string[] } {
+): { points: number; reasons: string[]; strong: boolean } {
   const reasons: string[] = [];
   let points = 0;
   const normalLabel = normalize(label);
@@ -120,13 +124,15 @@ function downloadSignals(
     points += 2;
     reasons.push('names a file type');
   }
+  // What the element itself says; a link path alone may also lead to a login or a detail page.
+  const strong = points >= 3;
   const path = hrefPathWords(element.href);
   if (!extension && path.some((w) => FILE_PATH_WORDS.includes(w))) {
     points += 3;
     reasons.push('link path is a download endpoint');
   }
 
-  return { points, reasons };
+  return { points, reasons, strong };
 }
 
 /** The file extension of a link's last path segment or of a query value ("?link=a/b.pdf"). */
@@ -196,34 +202,37 @@ function readCandidate(
   const outcome =
     outcomeOf(memory, [label, element.text, element.name], href) ??
     outcomeOf(memory, [label], element.href);
-  const base = { element, label, href, fit, order, outcome };
   const blockedByFrame = downloadsBlockedByFrame(element, observation);
+  const fileLike = signals.strong;
+  const base: CandidateBase = {
+    element,
+    label,
+    href,
+    fit,
+    order,
+    outcome,
+    blockedByFrame,
+    fileLike,
+  };
   // An element naming the very document wanted (its id, or its kind and date) is the document.
   const documentLike =
     fit.targets.length > 0 || (fit.namesConcept && (fit.dateFit === 'match' || goal.latest));
   if (signals.points >= 3 || documentLike) {
-    const score = signals.points + fit.points + insecurity(observation.url, href);
+    const penalty = insecurity(observation.url, href);
+    const score = signals.points + fit.points + penalty;
+    const reasons = [...signals.reasons, ...fit.reasons];
+    if (penalty < 0) reasons.push(INSECURE_REASON);
 
-    return {
-      ...base,
-      kind: 'download',
-      score,
-      reasons: [...signals.reasons, ...fit.reasons],
-      blockedByFrame,
-    };
+    return { ...base, kind: 'download', score, reasons };
   }
   if (isNext(label)) {
-    return {
-      ...base,
-      kind: 'next',
-      score: 1,
-      reasons: ['is the next page of a list'],
-      blockedByFrame,
-    };
+    return { ...base, kind: 'next', score: 1, reasons: ['is the next page of a list'] };
   }
 
-  return navigation(base, observation, goal, memory, haystack, blockedByFrame);
+  return navigation(base, observation, goal, memory, haystack);
 }
+
+export const INSECURE_REASON = 'http link from an https page, which the browser blocks';
 
 /** An http link from an https page is blocked by the browser as mixed content. */
 function insecurity(pageUrl: string, href: string | null): number {
@@ -231,12 +240,11 @@ function insecurity(pageUrl: string, href: string | null): number {
 }
 
 function navigation(
-  base: Pick<Candidate, 'element' | 'label' | 'href' | 'fit' | 'order' | 'outcome'>,
+  base: CandidateBase,
   observation: Observation,
   goal: Goal,
   memory: Memory,
   haystack: string,
-  blockedByFrame: boolean,
 ): Candidate | null {
   if (base.href && memory.visited.has(pageKey(base.href))) return null;
   if (base.href && pageKey(base.href) === pageKey(observation.url)) return null;
@@ -249,7 +257,7 @@ function navigation(
   if (section) reasons.push('is the section for such documents');
   if (generic) reasons.push('is a documents section');
 
-  return { ...base, kind: 'navigate', score, reasons, blockedByFrame };
+  return { ...base, kind: 'navigate', score, reasons };
 }
 
 /**

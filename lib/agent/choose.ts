@@ -13,7 +13,10 @@ export function isOpen(candidate: Candidate, memory: Memory): boolean {
   if (candidate.fit.conflict) return false;
   if (candidate.href && memory.fileSources.has(pageKey(candidate.href))) return false;
   if (!outcome) return true;
-  if (outcome.producedFile || outcome.error) return false;
+  if (outcome.producedFile) return false;
+  // What failed before a login (a login page served under the document's name) may work now.
+  if (outcome.lastStep < memory.lastLoginStep) return true;
+  if (outcome.error) return false;
 
   return outcome.times < 2;
 }

@@ -57,7 +57,21 @@ export const CONCEPTS: readonly Concept[] = [
   },
   {
     key: 'document',
-    words: ['document', 'documento', 'dokument', 'file', 'archivo', 'fichier', 'datei', 'arquivo'],
+    words: [
+      'document',
+      'documento',
+      'dokument',
+      'dokumente',
+      'dokumenten',
+      'unterlagen',
+      'file',
+      'archivo',
+      'fichier',
+      'datei',
+      'dateien',
+      'arquivo',
+      'ficheiro',
+    ],
     sections: ['documents', 'files', 'downloads', 'library', 'documentos', 'fichiers', 'dateien'],
   },
 ];

@@ -7,6 +7,8 @@ import type { Goal } from './goal.ts';
 import { type Memory, outcomeOf, remember } from './history.ts';
 import { elementLabel } from './page.ts';
 import type { PlannerInput } from './planner.ts';
+import { canonicalText } from './synonyms.ts';
+import { hrefWords, normalize } from './text.ts';
 
 /** Everything one decision reads, gathered once per step. */
 export interface Context {
@@ -22,8 +24,22 @@ export interface Context {
   wanted: string;
 }
 
-export function contextOf(input: PlannerInput, goal: Goal): Context {
+/**
+ * The goal without the words that name the page the run is on ("on the library page", "der
+ * Bibliothek"): they say where to look, not which document to take.
+ */
+function placedGoal(goal: Goal, observation: Observation): Goal {
+  const place = new Set(
+    canonicalText(normalize(`${observation.title} ${hrefWords(observation.url)}`)),
+  );
+  const keywords = goal.keywords.filter((k) => !place.has(k));
+
+  return keywords.length === goal.keywords.length ? goal : { ...goal, keywords };
+}
+
+export function contextOf(input: PlannerInput, parsed: Goal): Context {
   const observation = input.observation;
+  const goal = placedGoal(parsed, observation);
   const memory = remember(input.history, input.files, observation.url);
   const banner = findDismissButton(observation);
   const tried = banner && outcomeOf(memory, [elementLabel(banner), banner.text, banner.name], null);
@@ -51,6 +67,10 @@ export function summarize(ctx: Context): string {
       ? ` Nothing was found for ${missing.join(', ')}.`
       : '';
   const plural = files.length === 1 ? '' : 's';
+  const remaining = ctx.progress.remaining ?? 0;
+  const count =
+    remaining > 0 ? `${files.length} of ${files.length + remaining}` : `${files.length}`;
+  const short = remaining > 0 ? ' No other fitting file was left to try.' : '';
 
-  return `Stored ${files.length} file${plural} for ${ctx.wanted}: ${names.join(', ')}${more}.${gap}`;
+  return `Stored ${count} file${plural} for ${ctx.wanted}: ${names.join(', ')}${more}.${gap}${short}`;
 }

@@ -41,7 +41,11 @@ export interface CredentialsMatch {
 }
 
 const VALUE = String.raw`(?:"([^"]+)"|'([^']+)'|([^\s"',;]+))`;
-const USER_LEAD = String.raw`(?:log(?:ged)?\s*-?\s*in|sign\s*-?\s*in|login|authenticate)\s+(?:as|with|using)(?:\s+(?:the\s+)?(?:user(?:name)?|account|login|e-?mail))?|\buser(?:name)?|\busuario|\busuário|\bidentifiant|\bbenutzer(?:name)?|\bcomo|\ben tant que|\bals`;
+/** Verbs that start a login, in the five languages ("log in", "inicia sesión", "melde dich"). */
+const LOGIN_VERB = String.raw`(?:log(?:ged)?\s*-?\s*(?:in|on)|sign\s*-?\s*in|login|authenticate|inici[ae]r?\s+sesi[oó]n|entr[ae]r?|connecte[sz]?-?\s*(?:toi|vous)|se\s+connecter|melde\s+dich|anmelden|einloggen|logge\s+dich|fa[cç][aa]?\s+login|fazer\s+login)`;
+/** What comes between the verb and the username ("as", "with the username", "avec", "mit"). */
+const USER_LINK = String.raw`(?:\s+\S+){0,2}?\s+(?:as|with|using|como|con|avec|en\s+tant\s+que|comme|als|mit|com)(?:\s+(?:the\s+)?(?:user(?:name)?|account|login|e-?mail|usuario|utilisateur|benutzer))?`;
+const USER_LEAD = String.raw`${LOGIN_VERB}${USER_LINK}|\buser(?:name)?|\busuario|\busuário|\bidentifiant|\bbenutzer(?:name)?|\bcomo|\ben tant que|\bals`;
 const PASSWORD_LEAD =
   '(?:passwort|kennwort|password|passcode|contraseña|clave|mot de passe|senha|pwd|pass)(?![a-z])';
 

@@ -1,13 +1,15 @@
 import type { Action, Observation, PageElement } from '../browser/types.ts';
 import type { StoredFile } from '../contracts/run.ts';
+import { quote } from './actions.ts';
 import type { Candidate } from './candidates.ts';
 import { mentionsConcept } from './concepts.ts';
 import type { Goal } from './goal.ts';
 import type { Memory } from './history.ts';
-import { DOWNLOAD_WORDS, EXPORT_WORDS } from './lexicon.ts';
-import { pageKey } from './page.ts';
+import { outcomeOf } from './history.ts';
+import { DOWNLOAD_WORDS, EXPORT_WORDS, PRINT_WORDS } from './lexicon.ts';
+import { elementLabel, isClickable, pageKey } from './page.ts';
 import { fitsTarget } from './relevance.ts';
-import { containsAny, normalize } from './text.ts';
+import { containsAny, hrefWords, normalize } from './text.ts';
 
 /** Recoveries for pages where the plain "click the best download" does not get the files. */
 
@@ -69,7 +71,6 @@ function quoteLabel(e: PageElement): string {
 export function openBlockedFrame(observation: Observation, memory: Memory): Fallback | null {
   const frame = observation.frames.find(
     (f) =>
-      f.path !== '0' &&
       f.sandbox !== null &&
       !f.sandbox.split(/\s+/).includes('allow-downloads') &&
       /^https?:/.test(f.url) &&
@@ -83,21 +84,50 @@ export function openBlockedFrame(observation: Observation, memory: Memory): Fall
   };
 }
 
+/** True when the page shows what the goal names: its ids, or else its kind of document. */
+function pageShows(observation: Observation, goal: Goal): boolean {
+  const text = normalize(`${observation.title} ${observation.text} ${hrefWords(observation.url)}`);
+  if (goal.targets.length > 0) return goal.targets.every((t) => fitsTarget(text, t));
+
+  return goal.concepts.length === 0 || goal.concepts.some((c) => mentionsConcept(text, c));
+}
+
+/** A visible "Print" button not clicked yet; the browser turns its print() into a PDF source. */
+function printButton(observation: Observation, memory: Memory): PageElement | null {
+  const found = observation.elements.find(
+    (e) =>
+      e.visible &&
+      !e.disabled &&
+      isClickable(e) &&
+      containsAny(normalize(elementLabel(e)), PRINT_WORDS) &&
+      !outcomeOf(memory, [elementLabel(e), e.text, e.name], e.href),
+  );
+
+  return found ?? null;
+}
+
 /**
  * No file to download, but the goal asks for a page as PDF (a receipt with a print button):
- * render the page to PDF when it shows what was asked for.
+ * click the page's own print button when it has one (it may build the printable view), then
+ * render what it would print.
  */
-export function printPage(observation: Observation, goal: Goal, name: string): Fallback | null {
+export function printPage(
+  observation: Observation,
+  goal: Goal,
+  name: string,
+  memory: Memory,
+): Fallback | null {
   if (!goal.printAsPdf && goal.intent !== 'print') return null;
-  const text = normalize(`${observation.title} ${observation.text}`);
-  const shows =
-    goal.targets.length > 0
-      ? goal.targets.every((t) => fitsTarget(text, t))
-      : goal.concepts.length === 0 || goal.concepts.some((c) => mentionsConcept(text, c));
-  if (!shows) return null;
+  const button = observation.printRequested ? null : printButton(observation, memory);
+  if (!observation.printRequested && !button && !pageShows(observation, goal)) return null;
+  const actions: Action[] = [];
+  if (button) actions.push({ kind: 'click', element: button.id });
+  actions.push({ kind: 'print_pdf', filename: name });
+  const via = button ? ` through its ${quote(elementLabel(button))} button` : '';
+  const what = goal.targets.map((t) => t.label).join(', ') || 'the page';
 
   return {
-    actions: [{ kind: 'print_pdf', filename: name }],
-    reason: `The page shows ${goal.targets.map((t) => t.label).join(', ') || 'what was asked for'} and offers no file; saving it as ${name}`,
+    actions,
+    reason: `No file to download for ${what}; saving the printed page${via} as ${name}`,
   };
 }

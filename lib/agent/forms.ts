@@ -1,4 +1,15 @@
 import type { Observation, PageElement } from '../browser/types.ts';
+import {
+  BANNER_TOPICS,
+  CLOSE_WORDS,
+  CODE_HINTS,
+  DISMISS_WORDS,
+  LOGIN_WORDS,
+  NOT_CODES,
+  REFUSAL_WORDS,
+  SIGN_IN_WORDS,
+  USER_HINTS,
+} from './form-words.ts';
 import { elementLabel, isClickable } from './page.ts';
 import { containsAny, normalize } from './text.ts';
 
@@ -11,73 +22,6 @@ export interface LoginForm {
 }
 
 const TEXT_INPUTS = new Set(['text', 'email', 'tel', 'search', '']);
-const USER_HINTS = [
-  'user',
-  'username',
-  'email',
-  'e mail',
-  'login',
-  'account',
-  'usuario',
-  'correo',
-  'utilisateur',
-  'identifiant',
-  'courriel',
-  'benutzer',
-  'benutzername',
-  'usuario',
-  'id',
-];
-const LOGIN_WORDS = [
-  'log in',
-  'login',
-  'sign in',
-  'signin',
-  'submit',
-  'continue',
-  'next',
-  'entrar',
-  'iniciar sesion',
-  'acceder',
-  'ingresar',
-  'connexion',
-  'se connecter',
-  'valider',
-  'anmelden',
-  'einloggen',
-  'weiter',
-  'fazer login',
-  'acessar',
-  'continuar',
-  'verify',
-  'confirm',
-  'verificar',
-  'verifier',
-  'bestatigen',
-  'ok',
-  'go',
-];
-const CODE_HINTS = [
-  'one time',
-  'otp',
-  'verification code',
-  'security code',
-  'auth code',
-  'authentication code',
-  '2fa',
-  'two factor',
-  'mfa',
-  'totp',
-  'authenticator',
-  'codigo',
-  'code de verification',
-  'code',
-  'bestatigungscode',
-  'sicherheitscode',
-  'codigo de verificacao',
-  'token',
-  'pin',
-];
 
 function isInput(element: PageElement): boolean {
   return element.tag === 'input' && element.visible && !element.disabled;
@@ -106,6 +50,19 @@ export function findLoginForm(observation: Observation): LoginForm | null {
   return { username, password, submit };
 }
 
+/** A visible link or button that leads to the login form ("Sign in", "Anmelden"). */
+export function findSignInLink(observation: Observation): PageElement | null {
+  const found = observation.elements.find(
+    (e) =>
+      e.visible &&
+      !e.disabled &&
+      isClickable(e) &&
+      SIGN_IN_WORDS.includes(normalize(elementLabel(e))),
+  );
+
+  return found ?? null;
+}
+
 /** A visible field that asks for a one-time code, and the button that sends it. */
 export function findCodeField(
   observation: Observation,
@@ -131,81 +88,6 @@ export function findCodeField(
   return { field, submit };
 }
 
-const NOT_CODES = [
-  'zip code',
-  'postal code',
-  'postcode',
-  'promo code',
-  'coupon code',
-  'discount code',
-  'codigo postal',
-  'code postal',
-  'postleitzahl',
-];
-const BANNER_TOPICS = [
-  'cookie',
-  'cookies',
-  'consent',
-  'gdpr',
-  'privacy',
-  'galletas',
-  'datenschutz',
-  'rgpd',
-  'newsletter',
-  'subscribe',
-];
-const DISMISS_WORDS = [
-  'accept',
-  'accept all',
-  'accept cookies',
-  'allow all',
-  'agree',
-  'i agree',
-  'got it',
-  'ok',
-  'okay',
-  'dismiss',
-  'close',
-  'no thanks',
-  'not now',
-  'maybe later',
-  'reject all',
-  'decline',
-  'aceptar',
-  'acepto',
-  'aceptar todo',
-  'entendido',
-  'cerrar',
-  'accepter',
-  'tout accepter',
-  'j accepte',
-  'fermer',
-  'refuser',
-  'akzeptieren',
-  'alle akzeptieren',
-  'zustimmen',
-  'einverstanden',
-  'schliessen',
-  'ablehnen',
-  'aceitar',
-  'aceito',
-  'concordo',
-  'fechar',
-  'entendi',
-];
-
-const CLOSE_WORDS = [
-  'x',
-  'close',
-  'no thanks',
-  'not now',
-  'maybe later',
-  'cerrar',
-  'fermer',
-  'schliessen',
-  'fechar',
-];
-
 function dismisses(element: PageElement, hasTopic: boolean): boolean {
   const label = normalize(elementLabel(element));
   if (element.text.trim() === '×' || CLOSE_WORDS.includes(label)) return true;
@@ -227,41 +109,6 @@ export function findDismissButton(observation: Observation): PageElement | null 
     }) ?? null
   );
 }
-
-const REFUSAL_WORDS = [
-  'invalid',
-  'incorrect',
-  'wrong',
-  'failed',
-  'not recognized',
-  'does not match',
-  'denied',
-  'unknown user',
-  'try again',
-  'invalido',
-  'invalida',
-  'incorrecto',
-  'incorrecta',
-  'erroneo',
-  'fallido',
-  'incorrect',
-  'invalide',
-  'erronee',
-  'echec',
-  'falsch',
-  'ungultig',
-  'fehlgeschlagen',
-  'invalido',
-  'incorreto',
-  'incorreta',
-  'falhou',
-  'errado',
-  'errada',
-  'locked',
-  'bloqueado',
-  'verrouille',
-  'gesperrt',
-];
 
 /** The page's words refusing a login ("Invalid username or password."), or null. */
 export function loginRefusal(observation: Observation): string | null {

@@ -9,6 +9,16 @@ import type { Decision } from './planner.ts';
 /** Waits for a one-time code that the code source has not delivered yet. */
 const CODE_WAIT_MS = 10_000;
 
+/** The site's refusal of the login typed in the last step, even on a page without the form. */
+export function justRefused(ctx: Context): string | null {
+  const typed = ctx.memory.lastStep.some((r) => r.action.kind === 'fill' && r.action.secret);
+  const refusal = typed ? loginRefusal(ctx.observation) : null;
+  if (!refusal) return null;
+  const who = ctx.goal.credentials ? ` as ${ctx.goal.credentials.username}` : '';
+
+  return `The login${who} was refused: the site says "${refusal}".`;
+}
+
 /** Logs in with the goal's credentials, or says why the login cannot or did not succeed. */
 export function logIn(ctx: Context, form: LoginForm): Decision {
   const { credentials } = ctx.goal;

@@ -29,6 +29,10 @@ const STOP_WORDS = new Set([
     ' ',
   ),
   ...'page site website portal pagina seite file files document documents'.split(' '),
+  // The generic words for "document" and "file" in the other languages: they name no document.
+  ...'documento documentos dokument dokumente dokumenten unterlagen archivo archivos fichier fichiers datei dateien arquivo arquivos ficheiro ficheiros'.split(
+    ' ',
+  ),
   ...'month months year years s mes meses mois monat monate ano anos annee jahr jahre'.split(' '),
   ...'mais recente reciente recent plus aktuell most'.split(' '),
   ...'herunter runter an auf'.split(' '),

@@ -14,26 +14,33 @@ export interface Memory {
   fileSources: Set<string>;
   /** Steps that typed a password. */
   loginAttempts: number;
+  /** The last step that typed a password (0 when none did). */
+  lastLoginStep: number;
   /** Steps whose actions were waits for a download in flight. */
   waits: number;
   /** The downloads in flight after the last action. */
   pendingDownloads: number;
   /** The last step's records (one per action). */
   lastStep: StepRecord[];
+  /** Links the page opened and cancelled (several downloads at once), not yet opened one by one. */
+  abandoned: string[];
 }
 
 export interface ClickOutcome {
   times: number;
   producedFile: boolean;
   error: string | null;
+  /** The last step that acted on it. */
+  lastStep: number;
 }
 
 function note(map: Map<string, ClickOutcome>, key: string, record: StepRecord): void {
-  const before = map.get(key) ?? { times: 0, producedFile: false, error: null };
+  const before = map.get(key) ?? { times: 0, producedFile: false, error: null, lastStep: 0 };
   map.set(key, {
     times: before.times + 1,
     producedFile: before.producedFile || record.files.length > 0,
     error: record.error ?? before.error,
+    lastStep: Math.max(before.lastStep, record.step),
   });
 }
 
@@ -47,9 +54,14 @@ export function remember(history: StepRecord[], files: StoredFile[], currentUrl:
     loginAttempts: new Set(
       history.filter((r) => r.action.kind === 'fill' && r.action.secret).map((r) => r.step),
     ).size,
+    lastLoginStep: Math.max(
+      0,
+      ...history.filter((r) => r.action.kind === 'fill' && r.action.secret).map((r) => r.step),
+    ),
     waits: history.filter((r) => r.action.kind === 'wait').length,
     pendingDownloads: 0,
     lastStep: [],
+    abandoned: [],
   };
   for (const record of history) {
     memory.visited.add(pageKey(record.url));
@@ -60,6 +72,15 @@ export function remember(history: StepRecord[], files: StoredFile[], currentUrl:
     if (record.elementHref && action.kind === 'click')
       note(memory.hrefs, pageKey(record.elementHref), record);
   }
+  const abandoned = new Set(history.flatMap((r) => r.abandonedUrls ?? []).map(pageKey));
+  // A cancelled link counts as tried only once it was opened by itself (a click on it is what
+  // the page cancelled).
+  const opened = new Set(
+    history.flatMap((r) => (r.action.kind === 'navigate' ? [pageKey(r.action.url)] : [])),
+  );
+  memory.abandoned = [...abandoned].filter(
+    (url) => !opened.has(url) && !memory.fileSources.has(url),
+  );
   const lastStepNumber = history.at(-1)?.step;
   memory.lastStep = history.filter((r) => r.step === lastStepNumber);
   memory.pendingDownloads = memory.lastStep.reduce(
@@ -84,5 +105,6 @@ export function outcomeOf(
     times: Math.max(byKey?.times ?? 0, byHref?.times ?? 0),
     producedFile: Boolean(byKey?.producedFile || byHref?.producedFile),
     error: byKey?.error ?? byHref?.error ?? null,
+    lastStep: Math.max(byKey?.lastStep ?? 0, byHref?.lastStep ?? 0),
   };
 }

@@ -4,6 +4,8 @@ import { listedDates, onlyDownload } from './choose.ts';
 import { type Context, summarize } from './context.ts';
 import { describeMissing } from './describe.ts';
 import { openBlockedFrame, printPage, selectOneByOne } from './fallbacks.ts';
+import { findLoginForm, findSignInLink } from './forms.ts';
+import { outcomeOf } from './history.ts';
 import { listGoesOn, nextPage, readList } from './listing.ts';
 import { pageKey } from './page.ts';
 import type { Decision } from './planner.ts';
@@ -40,13 +42,14 @@ function printMove(ctx: Context): Decision | null {
   const { goal, observation } = ctx;
   const labels = goal.targets.map((t) => t.label);
   const name = printName(labels, goal.concepts[0] ?? null, observation);
-  const print = printPage(observation, goal, name);
+  const print = printPage(observation, goal, name, ctx.memory);
 
   return print ? act(print.actions, print.reason, ctx.dismiss) : null;
 }
 
 /** The page shows the very item the goal names (its id) and has no file: print it. */
-const printShownTarget: Move = (ctx) => (ctx.goal.targets.length > 0 ? printMove(ctx) : null);
+const printShownTarget: Move = (ctx) =>
+  ctx.goal.targets.length > 0 || ctx.observation.printRequested ? printMove(ctx) : null;
 
 /** One dated document: turn the pages of a dated list, or say it is not listed. */
 const walkDatedList: Move = (ctx) => {
@@ -75,6 +78,19 @@ const openSandboxedFrame: Move = (ctx) => {
   const frame = openBlockedFrame(ctx.observation, ctx.memory);
 
   return frame ? act(frame.actions, frame.reason, ctx.dismiss) : null;
+};
+
+/**
+ * The goal gives a login, none was made yet, and nothing on the page fits: the sign-in link
+ * (a document may have answered with a login page under its own name).
+ */
+const signIn: Move = (ctx) => {
+  if (!ctx.goal.credentials || ctx.memory.loginAttempts > 0) return null;
+  if (findLoginForm(ctx.observation)) return null;
+  const link = findSignInLink(ctx.observation);
+  if (!link || outcomeOf(ctx.memory, [link.text, link.name], link.href)) return null;
+
+  return click(ctx, link.id, `The goal gives a login: opening ${quote(link.text || link.name)}`);
 };
 
 /** A link or tab that names the goal's documents or their section. */
@@ -149,6 +165,7 @@ const MOVES: Move[] = [
   walkDatedList,
   nextPageOfAll,
   openSandboxedFrame,
+  signIn,
   followSection,
   retryFileUrl,
   awaitLateDownload,

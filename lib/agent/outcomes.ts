@@ -67,5 +67,7 @@ export function stepRecord(
     ok: result.ok,
     files: stored,
     error: result.errors[0]?.message ?? null,
+    pendingDownloads: result.pendingDownloads,
+    abandonedUrls: result.abandonedUrls,
   };
 }

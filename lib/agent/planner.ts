@@ -15,6 +15,8 @@ export interface StepRecord {
   error: string | null;
   /** Downloads still in flight when the action returned (ActionResult.pendingDownloads). */
   pendingDownloads?: number;
+  /** Navigations the page started and cancelled (ActionResult.abandonedUrls). */
+  abandonedUrls?: string[];
 }
 
 export interface PlannerInput {

@@ -18,7 +18,7 @@ const TRANSLATIONS: Record<string, readonly string[]> = {
   episode: ['episodio', 'folge'],
   bundle: ['paquete', 'pack', 'paket', 'pacote', 'package'],
   complete: ['completo', 'complet', 'komplett', 'vollstandig', 'full', 'entire', 'whole'],
-  extract: ['extracto', 'extrait', 'auszug', 'extrato'],
+  extract: ['extracto', 'extrait', 'auszug', 'extrato', 'extrakt'],
   data: ['dato', 'donnee', 'daten', 'dado'],
   analysis: ['analisi', 'analyse', 'analise'],
   library: ['biblioteca', 'bibliotheque', 'bibliothek'],

@@ -15,6 +15,8 @@ interface Expectation {
   intent?: Goal['intent'];
   printAsPdf?: boolean;
   keywords?: string[];
+  /** The login read from the goal (its password must be found too). */
+  username?: string;
 }
 
 function check(text: string, expected: Expectation): void {
@@ -32,6 +34,10 @@ function check(text: string, expected: Expectation): void {
   if (expected.intent) expect(goal.intent, context).toBe(expected.intent);
   if (expected.printAsPdf !== undefined) expect(goal.printAsPdf, context).toBe(expected.printAsPdf);
   for (const word of expected.keywords ?? []) expect(goal.keywords, context).toContain(word);
+  if (expected.username) {
+    expect(goal.credentials?.username, context).toBe(expected.username);
+    expect(goal.credentials?.password.reveal(), context).toBe('demo-pass-123');
+  }
 }
 
 const month = (year: number, m: number) => ({ year, month: m, quarter: null });
@@ -135,7 +141,7 @@ const PHRASINGS: [string, string[], Expectation][] = [
       'alle fünf Dokumente der Bibliothek herunterladen',
       'baixar os cinco documentos da biblioteca',
     ],
-    { count: { kind: 'n', n: 5 } },
+    { count: { kind: 'n', n: 5 }, concepts: ['document'] },
   ],
   [
     'C13 named invoices',
@@ -255,6 +261,7 @@ const PHRASINGS: [string, string[], Expectation][] = [
       "télécharger l'extrait de données",
       'den Datenauszug herunterladen',
       'baixar o extrato de dados',
+      'den Datenextrakt herunterladen',
     ],
     { count: one, keywords: ['extract'] },
   ],
@@ -267,8 +274,10 @@ const PHRASINGS: [string, string[], Expectation][] = [
       'connecte-toi en tant que demo avec le mot de passe demo-pass-123 et télécharge le contrat 77',
       'melde dich als demo mit dem Passwort demo-pass-123 an und lade Vertrag 77 herunter',
       'entre como demo com a senha demo-pass-123 e baixe o contrato 77',
+      'connecte-toi avec demo / demo-pass-123 et télécharge le contrat 77',
+      'contract 77, user demo, password demo-pass-123',
     ],
-    { count: one, targets: ['77'], concepts: ['contract'] },
+    { count: one, targets: ['77'], concepts: ['contract'], username: 'demo' },
   ],
   [
     'C35 archive.7z',

@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCodePlanner } from '../../lib/agent/code-planner.ts';
 import { PORTAL_INVOICES, PORTAL_SHA256 } from '../fixtures/portal/invoices.ts';
 import {
@@ -7,31 +7,31 @@ import {
   type Portal,
   startPortal,
 } from '../fixtures/portal/server.ts';
-import { ChromiumDriver } from './support/chromium-driver.ts';
-import { runPlanner } from './support/run-planner.ts';
+import { type BrowserHarness, startBrowserHarness } from '../support/browser-harness.ts';
+import { runPlanner } from './support/session-runner.ts';
 
 let portal: Portal;
-let driver: ChromiumDriver;
+let harness: BrowserHarness;
 const login = `Log in as ${PORTAL_USER} with password ${PORTAL_PASSWORD} and`;
 const planner = () => createCodePlanner({ now: () => new Date('2026-01-10T09:00:00Z') });
 
 beforeAll(async () => {
   portal = await startPortal();
+  harness = await startBrowserHarness();
 });
-afterAll(() => portal.close());
-beforeEach(async () => {
-  driver = await ChromiumDriver.launch();
+afterAll(async () => {
+  await harness.close();
+  await portal.close();
 });
-afterEach(() => driver.close());
 
-function expectInvoices(files: { filename: string; checksum: string }[], ids: string[]) {
+function expectInvoices(files: { filename: string; sha256: string }[], ids: string[]) {
   expect(files.map((f) => f.filename).sort()).toEqual(ids.map((id) => `invoice-${id}.pdf`).sort());
-  for (const file of files) expect(file.checksum).toBe(PORTAL_SHA256[file.filename]);
+  for (const file of files) expect(file.sha256).toBe(PORTAL_SHA256[file.filename]);
 }
 
 describe('code planner on the billing portal', () => {
   it('logs in, opens Billing and downloads the March 2025 invoice in 3 steps', async () => {
-    const run = await runPlanner(planner(), driver, {
+    const run = await runPlanner(harness, planner(), {
       goal: `${login} download the March 2025 invoice`,
       url: `${portal.url}/login`,
     });
@@ -43,7 +43,7 @@ describe('code planner on the billing portal', () => {
   });
 
   it('downloads the latest invoice, the newest of the list', async () => {
-    const run = await runPlanner(planner(), driver, {
+    const run = await runPlanner(harness, planner(), {
       goal: `${login} get me the latest invoice`,
       url: portal.url,
     });
@@ -54,7 +54,7 @@ describe('code planner on the billing portal', () => {
   });
 
   it('downloads exactly the 12 invoices of 2024 across the pages', async () => {
-    const run = await runPlanner(planner(), driver, {
+    const run = await runPlanner(harness, planner(), {
       goal: `${login} download all invoices from 2024`,
       url: portal.url,
     });
@@ -66,7 +66,7 @@ describe('code planner on the billing portal', () => {
   });
 
   it('ends terminated, naming the month, when the invoice does not exist', async () => {
-    const run = await runPlanner(planner(), driver, {
+    const run = await runPlanner(harness, planner(), {
       goal: `${login} download the invoice for February 2031`,
       url: portal.url,
     });
@@ -78,7 +78,7 @@ describe('code planner on the billing portal', () => {
   });
 
   it('ends terminated with a login-failure reason within 3 steps on a wrong password', async () => {
-    const run = await runPlanner(planner(), driver, {
+    const run = await runPlanner(harness, planner(), {
       goal: `Log in as ${PORTAL_USER} with password not-the-password and download the latest invoice`,
       url: portal.url,
       maxSteps: 10,
@@ -101,9 +101,7 @@ describe('code planner on the billing portal', () => {
       `Entre como ${PORTAL_USER} com a senha ${PORTAL_PASSWORD} e baixe a fatura de março de 2025`,
     ];
     for (const goal of goals) {
-      await driver.close();
-      driver = await ChromiumDriver.launch();
-      const run = await runPlanner(planner(), driver, { goal, url: portal.url });
+      const run = await runPlanner(harness, planner(), { goal, url: portal.url });
 
       expect(run.final.kind, goal).toBe('done');
       expectInvoices(run.files, ['2025-03']);
