@@ -141,6 +141,8 @@ export async function launchContext(
     await removeSessionDirs(dirs);
     throw error;
   }
+  // the caller's own tabs, which stay open after the run; tabs the run opened are closed
+  const callerPages = new Set(context.pages());
   const page = context.pages()[0] ?? (await context.newPage());
   const attached = browser;
 
@@ -155,8 +157,10 @@ export async function launchContext(
         traceKey = await bounded(storeTrace(context, dirs, artifacts, opts), TRACE_TIMEOUT_MS);
       } finally {
         // an attached browser belongs to the caller: only our connection is closed
-        if (attached) await bounded(disconnect(attached), CLOSE_TIMEOUT_MS);
-        else if (
+        if (attached) {
+          await bounded(closeRunPages(context, callerPages), CLOSE_TIMEOUT_MS);
+          await bounded(disconnect(attached), CLOSE_TIMEOUT_MS);
+        } else if (
           (await bounded(
             context.close().then(() => true),
             CLOSE_TIMEOUT_MS,
@@ -168,6 +172,15 @@ export async function launchContext(
       return { traceKey };
     },
   };
+}
+
+/**
+ * Closes the tabs a run opened in a caller's browser. A tab left empty by a download would
+ * otherwise stay behind, and the next attach to that browser waits on it until it times out.
+ */
+async function closeRunPages(context: BrowserContext, callerPages: Set<Page>): Promise<void> {
+  const opened = context.pages().filter((p) => !callerPages.has(p) && !p.isClosed());
+  await Promise.all(opened.map((p) => p.close().catch(() => undefined)));
 }
 
 async function disconnect(browser: Browser): Promise<void> {
