@@ -7,6 +7,7 @@ import type { Goal } from './goal.ts';
 import { type Memory, outcomeOf, remember } from './history.ts';
 import { elementLabel } from './page.ts';
 import type { PlannerInput } from './planner.ts';
+import { fitsTarget } from './relevance.ts';
 import { canonicalText } from './synonyms.ts';
 import { hrefWords, normalize } from './text.ts';
 
@@ -29,12 +30,14 @@ export interface Context {
  * Bibliothek"): they say where to look, not which document to take.
  */
 function placedGoal(goal: Goal, observation: Observation): Goal {
-  const place = new Set(
-    canonicalText(normalize(`${observation.title} ${hrefWords(observation.url)}`)),
-  );
+  const placeText = normalize(`${observation.title} ${hrefWords(observation.url)}`);
+  const place = new Set(canonicalText(placeText));
   const keywords = goal.keywords.filter((k) => !place.has(k));
+  // The one item the goal names is this page ("/v/1.0.0"): the page's download needs no id.
+  const here = goal.targets.length === 1 && fitsTarget(placeText, goal.targets[0]);
+  if (keywords.length === goal.keywords.length && !here) return goal;
 
-  return keywords.length === goal.keywords.length ? goal : { ...goal, keywords };
+  return { ...goal, keywords, targets: here ? [] : goal.targets };
 }
 
 export function contextOf(input: PlannerInput, parsed: Goal): Context {
