@@ -14,7 +14,10 @@ import { hrefWords, normalize } from './text.ts';
 /** Everything one decision reads, gathered once per step. */
 export interface Context {
   input: PlannerInput;
+  /** The goal as this page reads it (words naming the page itself set aside). */
   goal: Goal;
+  /** The goal as written, for reasons that name what was looked for. */
+  asked: Goal;
   observation: Observation;
   memory: Memory;
   progress: Progress;
@@ -50,12 +53,13 @@ export function contextOf(input: PlannerInput, parsed: Goal): Context {
   return {
     input,
     goal,
+    asked: parsed,
     observation,
     memory,
     progress: progressOf(goal, input.files, input.history),
     candidates: findCandidates(observation, goal, memory),
     dismiss: tried ? null : banner,
-    wanted: describeWanted(goal),
+    wanted: describeWanted(parsed),
   };
 }
 

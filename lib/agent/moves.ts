@@ -33,7 +33,7 @@ const recoverSelection: Move = (ctx) => {
 
 /** The page says the thing does not exist, or that access is denied. */
 const pageSaysNo: Move = (ctx) => {
-  const refusal = pageRefusal(`${ctx.observation.title}\n${ctx.observation.text}`, ctx.goal);
+  const refusal = pageRefusal(`${ctx.observation.title}\n${ctx.observation.text}`, ctx.asked);
 
   return refusal ? { kind: 'impossible', reason: refusal } : null;
 };
