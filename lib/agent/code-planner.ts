@@ -53,7 +53,7 @@ async function decide(ctx: Context): Promise<Decision> {
 
     return act([{ kind: 'wait', ms: PENDING_WAIT_MS }], reason, null);
   }
-  const dialog = observation.dialogs.map((d) => pageRefusal(d, goal)).find(Boolean);
+  const dialog = observation.dialogs.map((d) => pageRefusal(d, ctx.asked)).find(Boolean);
   if (dialog) return { kind: 'impossible', reason: dialog };
   if (memory.abandoned.length > 0) return openAbandoned(ctx);
   const picks = chooseDownloads(ctx.candidates, goal, memory, progress);

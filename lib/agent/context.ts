@@ -7,13 +7,17 @@ import type { Goal } from './goal.ts';
 import { type Memory, outcomeOf, remember } from './history.ts';
 import { elementLabel } from './page.ts';
 import type { PlannerInput } from './planner.ts';
+import { fitsTarget } from './relevance.ts';
 import { canonicalText } from './synonyms.ts';
 import { hrefWords, normalize } from './text.ts';
 
 /** Everything one decision reads, gathered once per step. */
 export interface Context {
   input: PlannerInput;
+  /** The goal as this page reads it (words naming the page itself set aside). */
   goal: Goal;
+  /** The goal as written, for reasons that name what was looked for. */
+  asked: Goal;
   observation: Observation;
   memory: Memory;
   progress: Progress;
@@ -29,12 +33,14 @@ export interface Context {
  * Bibliothek"): they say where to look, not which document to take.
  */
 function placedGoal(goal: Goal, observation: Observation): Goal {
-  const place = new Set(
-    canonicalText(normalize(`${observation.title} ${hrefWords(observation.url)}`)),
-  );
+  const placeText = normalize(`${observation.title} ${hrefWords(observation.url)}`);
+  const place = new Set(canonicalText(placeText));
   const keywords = goal.keywords.filter((k) => !place.has(k));
+  // The one item the goal names is this page ("/v/1.0.0"): the page's download needs no id.
+  const here = goal.targets.length === 1 && fitsTarget(placeText, goal.targets[0]);
+  if (keywords.length === goal.keywords.length && !here) return goal;
 
-  return keywords.length === goal.keywords.length ? goal : { ...goal, keywords };
+  return { ...goal, keywords, targets: here ? [] : goal.targets };
 }
 
 export function contextOf(input: PlannerInput, parsed: Goal): Context {
@@ -47,12 +53,13 @@ export function contextOf(input: PlannerInput, parsed: Goal): Context {
   return {
     input,
     goal,
+    asked: parsed,
     observation,
     memory,
     progress: progressOf(goal, input.files, input.history),
     candidates: findCandidates(observation, goal, memory),
     dismiss: tried ? null : banner,
-    wanted: describeWanted(goal),
+    wanted: describeWanted(parsed),
   };
 }
 

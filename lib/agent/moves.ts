@@ -33,13 +33,13 @@ const recoverSelection: Move = (ctx) => {
 
 /** The page says the thing does not exist, or that access is denied. */
 const pageSaysNo: Move = (ctx) => {
-  const refusal = pageRefusal(`${ctx.observation.title}\n${ctx.observation.text}`, ctx.goal);
+  const refusal = pageRefusal(`${ctx.observation.title}\n${ctx.observation.text}`, ctx.asked);
 
   return refusal ? { kind: 'impossible', reason: refusal } : null;
 };
 
 function printMove(ctx: Context): Decision | null {
-  const { goal, observation } = ctx;
+  const { asked: goal, observation } = ctx;
   const labels = goal.targets.map((t) => t.label);
   const name = printName(labels, goal.concepts[0] ?? null, observation);
   const print = printPage(observation, goal, name, ctx.memory);
@@ -49,7 +49,7 @@ function printMove(ctx: Context): Decision | null {
 
 /** The page shows the very item the goal names (its id) and has no file: print it. */
 const printShownTarget: Move = (ctx) =>
-  ctx.goal.targets.length > 0 || ctx.observation.printRequested ? printMove(ctx) : null;
+  ctx.asked.targets.length > 0 || ctx.observation.printRequested ? printMove(ctx) : null;
 
 /** One dated document: turn the pages of a dated list, or say it is not listed. */
 const walkDatedList: Move = (ctx) => {

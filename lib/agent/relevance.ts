@@ -28,6 +28,8 @@ export function fitsTarget(haystack: string, target: GoalTarget): boolean {
 
 function containsStemmed(haystack: string, term: string): boolean {
   if (containsPhrase(haystack, term)) return true;
+  // Ids and versions match as written: "1 0 0" is not in "1 1 0" word by word.
+  if (/\d/.test(term)) return false;
   const words = canonicalText(haystack);
 
   return term.split(' ').every((t) => canonicalWords(t).every((w) => words.includes(w)));
