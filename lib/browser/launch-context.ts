@@ -3,6 +3,8 @@ import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { Config } from '../config.ts';
 import { type ArtifactStore, runKeys } from '../files/artifact-store.ts';
+import { createAddressPolicyFromConfig } from '../net/address-policy.ts';
+import { type EgressProxy, startEgressProxy } from '../net/egress-proxy.ts';
 import { killBrowserOfProfile } from './kill-browser.ts';
 import { attachBrowser, chromiumArgs, chromiumExecutable, playwright } from './launcher.ts';
 import type { DownloadHint } from './response-log.ts';
@@ -39,6 +41,8 @@ export interface LaunchedContext {
   page: Page;
   dirs: SessionDirs;
   bindings: PageBindings;
+  /** The proxy every request of a launched browser goes through; null when attached. */
+  egress: EgressProxy | null;
   /** Stores the trace (when `artifacts` is given) and closes or detaches the browser. */
   finish(
     artifacts: ArtifactStore | null,
@@ -114,6 +118,7 @@ export async function launchContext(
   const dirs = await createSessionDirs(config.workDir, options.runId);
   const bindings: PageBindings = {};
   let browser: Browser | null = null;
+  let egress: EgressProxy | null = null;
   let context: BrowserContext;
   try {
     if (options.browserAddress) {
@@ -122,9 +127,13 @@ export async function launchContext(
       browser = await attachBrowser(options.browserAddress);
       context = browser.contexts()[0] ?? (await browser.newContext());
     } else {
+      egress = await startEgressProxy({
+        policy: createAddressPolicyFromConfig(config),
+        upstream: options.proxyUrl,
+      });
       context = await playwright.launchPersistentContext(dirs.profile, {
         executablePath: await chromiumExecutable(config),
-        args: chromiumArgs(options.proxyUrl),
+        args: chromiumArgs(egress.url),
         headless: true,
         acceptDownloads: true,
         downloadsPath: dirs.downloads,
@@ -138,6 +147,7 @@ export async function launchContext(
     if (options.storageState) await applyStorageState(context, options.storageState);
     await context.tracing.start({ screenshots: true, snapshots: true });
   } catch (error) {
+    await egress?.close().catch(() => undefined);
     await removeSessionDirs(dirs);
     throw error;
   }
@@ -145,12 +155,14 @@ export async function launchContext(
   const callerPages = new Set(context.pages());
   const page = context.pages()[0] ?? (await context.newPage());
   const attached = browser;
+  const proxy = egress;
 
   return {
     context,
     page,
     dirs,
     bindings,
+    egress,
     async finish(artifacts, opts) {
       let traceKey: string | null = null;
       try {
@@ -168,6 +180,7 @@ export async function launchContext(
         ) {
           await killBrowserOfProfile(dirs.profile);
         }
+        await proxy?.close().catch(() => undefined);
       }
       return { traceKey };
     },

@@ -83,6 +83,7 @@ class PlaywrightSession implements BrowserSession, ActionTarget {
   readonly #deps: BrowserSessionDeps;
   readonly #dialogs: string[] = [];
   #aborted: { url: string; topLevel: boolean }[] = [];
+  #blockedReported = 0;
   readonly #responses = new ResponseLog();
   readonly #prints = new Map<Page, Promise<Buffer | null>>();
   #page: Page;
@@ -296,6 +297,11 @@ class PlaywrightSession implements BrowserSession, ActionTarget {
       }
     }
     const abandonedUrls = [...new Set(abandoned.map((entry) => entry.url))];
+    const blocked = this.#launched.egress?.blocked() ?? [];
+    for (const attempt of blocked.slice(this.#blockedReported)) {
+      errors.push({ code: 'blocked_address', message: attempt.message });
+    }
+    this.#blockedReported = blocked.length;
 
     return {
       ok,

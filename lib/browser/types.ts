@@ -117,8 +117,8 @@ export interface SessionOptions {
   /** Numbers this session's trace among the run's (`runs/<id>/trace-<part>.zip`); default 1. */
   tracePart?: number;
   /**
-   * The egress proxy a launched browser sends every request through (`--proxy-server`, loopback
-   * included); null for a direct connection. Ignored for an attached browser.
+   * The upstream proxy of the request's proxy_location, which the run's egress proxy chains to;
+   * null for a direct connection. Ignored for an attached browser.
    */
   proxyUrl: string | null;
   /** Files already stored in this run, for collision names and duplicate checks. */
