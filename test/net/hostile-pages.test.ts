@@ -72,14 +72,17 @@ describe('hostile pages in a run browser', { timeout: 120_000 }, () => {
     expect(observation.dialogs.join(' ')).toContain('Your session is about to expire');
   });
 
-  it('gives up on a page that never finishes loading and says so', async () => {
+  it('does not wait on a page that never finishes loading', async () => {
     const session = await openSession();
+    const started = Date.now();
 
     const result = await session.open(`${site.url}/never-loads`);
+    const openMs = Date.now() - started;
     await session.close();
 
-    expect(result.ok).toBe(false);
-    expect(result.errors.map((error) => error.code)).toContain('navigation_failed');
+    // the page commits and keeps loading; the step goes on with what has arrived
+    expect(result.url).toContain('/never-loads');
+    expect(openMs).toBeLessThan(SESSION_BUDGET_MS);
   });
 
   it('stores files named ../../etc/passwd inside the run, under a plain name', async () => {
