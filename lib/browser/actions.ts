@@ -18,7 +18,9 @@ const QUIET_MS = 500;
  * the page settles, while a click that led to an ordinary page (a login form) goes quiet.
  */
 const NO_DOWNLOAD_QUIET_MS = 3000;
-/** Longest wait for a page to reach DOMContentLoaded after an action. */
+/** Quiet network time after the load event, for the data requests of single-page apps. */
+const AFTER_LOAD_QUIET_MS = 300;
+/** Longest wait for a page to reach its load event after an action, and then to settle. */
 const LOAD_WAIT_MS = 5000;
 /** Time past an action's deadline after which it is abandoned as hung. */
 const OVERDUE_GRACE_MS = 2000;
@@ -107,8 +109,10 @@ export async function afterInteraction(
   if (started) return;
   await target
     .page()
-    .waitForLoadState('domcontentloaded', { timeout: Math.min(left(), LOAD_WAIT_MS) || 1 })
+    .waitForLoadState('load', { timeout: Math.min(left(), LOAD_WAIT_MS) || 1 })
     .catch(() => undefined);
+  // a single-page app asks for its data once its scripts have run: let those requests settle
+  await target.network.waitForQuiet(AFTER_LOAD_QUIET_MS, Math.min(left(), LOAD_WAIT_MS));
 }
 
 /** A tab that never committed a page (its navigation became a download, or it is blank). */
