@@ -165,8 +165,7 @@ async function checkBeforeStep(state: LoopState): Promise<Outcome | 'pause' | nu
     return overdueOutcome(state.checkpoint, state.files, input.runTimeoutS);
   }
   if (checkpoint.step_count >= run.request.max_steps_per_run) {
-    await observeLastPage(state);
-    return maxStepsOutcome(state.checkpoint, state.files);
+    return (await goalMetOnLastStep(state)) ?? maxStepsOutcome(state.checkpoint, state.files);
   }
   const capped = state.stepsTaken >= (input.maxStepsThisInvocation ?? Number.POSITIVE_INFINITY);
   if (capped || now + MIN_STEP_MS > input.deadline) return 'pause';
@@ -175,6 +174,29 @@ async function checkBeforeStep(state: LoopState): Promise<Outcome | 'pause' | nu
   }
 
   return null;
+}
+
+/**
+ * Whether the last allowed step already met the goal: the planner judges the page and the files
+ * once more, without acting, so a file stored on the last step completes the run.
+ */
+async function goalMetOnLastStep(state: LoopState): Promise<Outcome | null> {
+  const { input } = state;
+  const observation = await input.session.observe();
+  state.checkpoint = { ...state.checkpoint, url: observation.url, title: observation.title };
+  const decision = await input.planner.decide({
+    goal: input.run.request.navigation_goal,
+    observation,
+    history: state.checkpoint.history,
+    files: state.files,
+    oneTimeCode: input.oneTimeCode,
+  });
+  if (decision.kind !== 'done') return null;
+  const errors: RunError[] = [];
+  const outcome = await concludeWith(state, decision, state.checkpoint.step_count, errors);
+  await input.store.appendErrors(input.run.run_id, errors);
+
+  return outcome;
 }
 
 /** One step: observe, plan, act, screenshot, record. Returns the outcome when the run ends. */
