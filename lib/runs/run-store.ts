@@ -44,7 +44,10 @@ export interface RunStore {
   /** Changes fields without touching the status. */
   update(runId: string, patch: RunPatch): Promise<RunRecord>;
   appendErrors(runId: string, errors: RunError[]): Promise<void>;
-  /** Records a stored file unless one with the same checksum is already recorded; false if so. */
+  /**
+   * Records a stored file unless one with the same checksum is already recorded or the run has
+   * ended; false if so (the caller then removes the object).
+   */
   addFile(runId: string, file: StoredFile): Promise<boolean>;
 }
 
@@ -203,15 +206,21 @@ export class DynamoRunStore implements RunStore {
           Key: { run_id: runId },
           UpdateExpression:
             'SET #files = list_append(#files, :file), #m = :now ADD #checksums :checksum, #bytes :size',
+          // a run that has ended (a cancel while a download was in flight) gains no files
           ConditionExpression:
-            'attribute_exists(run_id) AND NOT contains(#checksums, :checksumValue)',
+            'attribute_exists(run_id) AND NOT contains(#checksums, :checksumValue) AND ' +
+            '#status IN (:created, :queued, :running)',
           ExpressionAttributeNames: {
             '#files': 'files',
             '#checksums': 'checksums',
             '#bytes': 'bytes_stored',
             '#m': 'modified_at',
+            '#status': 'status',
           },
           ExpressionAttributeValues: {
+            ':created': 'created',
+            ':queued': 'queued',
+            ':running': 'running',
             ':file': [file],
             ':checksum': new Set([file.checksum]),
             ':checksumValue': file.checksum,

@@ -56,6 +56,22 @@ describe('DynamoRunStore', () => {
     expect(stored?.bytes_stored).toBe(10);
   });
 
+  it('records no file once the run has ended', async () => {
+    const run = await createRun();
+    await store.finish(run.run_id, 'canceled');
+    const file = {
+      key: `runs/${run.run_id}/downloads/late.pdf`,
+      checksum: 'c'.repeat(64),
+      filename: 'late.pdf',
+      file_size: 10,
+      modified_at: new Date().toISOString(),
+      source_url: null,
+    };
+
+    expect(await store.addFile(run.run_id, file)).toBe(false);
+    expect((await store.get(run.run_id))?.files).toEqual([]);
+  });
+
   it('lists an owner runs newest first across pages', async () => {
     const ids: string[] = [];
     for (let i = 0; i < 5; i++) ids.push((await createRun('paging')).run_id);
