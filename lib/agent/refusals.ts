@@ -61,6 +61,20 @@ const DENIED = [
   'sem permissao',
 ];
 
+/**
+ * "No documents found", "You have no invoices yet", "Keine Dokumente vorhanden": a negation, a
+ * word for documents within two words of it, and a word saying there are none to show. Without
+ * that last word ("No overdue invoices") the page may still lead to the documents.
+ */
+const NONE_OF_THEM = new RegExp(
+  '\\b(no|none|zero|keine|keinen|kein|aucun|aucune|ningun|ninguna|nenhum|nenhuma)' +
+    '(\\s+\\w+){0,2}\\s+(documents?|invoices?|files?|statements?|reports?|records?|receipts?|' +
+    'downloads?|dokumente|rechnungen|dateien|berichte|belege|factures?|fichiers?|rapports?|' +
+    'releves?|facturas?|archivos?|documentos?|informes?|faturas?|arquivos?|relatorios?|recibos?)' +
+    '\\s+(found|yet|available|to show|to display|vorhanden|gefunden|verfugbar|trouves?|' +
+    'disponibles?|encontrad[oa]s?|disponive(l|is))\\b',
+);
+
 /** Only the head of a page speaks for the whole page; a long page mentioning "not found" does not. */
 const HEAD_CHARS = 600;
 
@@ -80,7 +94,10 @@ export function pageRefusal(text: string, goal: Goal): string | null {
 
     return `Access to ${wanted} is denied: the site says "${said}".`;
   }
-  const absent = firstFound(normal, ABSENT) ?? (terse && /\b404\b/.test(head) ? '404' : null);
+  const absent =
+    firstFound(normal, ABSENT) ??
+    NONE_OF_THEM.exec(normal)?.[0] ??
+    (terse && /\b404\b/.test(head) ? '404' : null);
   if (absent) {
     const said = sentenceWith(head, absent) ?? absent;
 
