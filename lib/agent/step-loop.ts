@@ -283,6 +283,25 @@ function recordFiles(
   return names;
 }
 
+/** Errors that say nothing about why the goal was not met. */
+const INCIDENTAL_ERRORS = new Set(['screenshot_failed', 'trace_failed']);
+
+/**
+ * The last problem the run met (a refused file, a failed navigation, a blocked host), phrased
+ * as a sentence, so a failure says what went wrong and not only that nothing was found.
+ */
+async function lastProblem(state: LoopState, current: RunError[]): Promise<string | null> {
+  const run = await state.input.store.get(state.input.run.run_id);
+  const problems = [...(run?.errors ?? []), ...current].filter(
+    (error) => !INCIDENTAL_ERRORS.has(error.code),
+  );
+  const last = problems.at(-1);
+  if (!last) return null;
+  const text = last.message.trim().replace(/[.\s]+$/, '');
+
+  return `${text.charAt(0).toUpperCase()}${text.slice(1)}.`;
+}
+
 async function concludeWith(
   state: LoopState,
   decision: Exclude<Decision, { kind: 'act' }>,
@@ -293,8 +312,9 @@ async function concludeWith(
     return { status: 'terminated', summary: decision.reason, failure_reason: decision.reason };
   }
   if (decision.kind === 'stuck') {
-    const reason = withFiles(decision.reason, state.files);
-    return { status: 'failed', summary: reason, failure_reason: decision.reason };
+    const cause = await lastProblem(state, errors);
+    const failure = cause ? `${cause} ${decision.reason}` : decision.reason;
+    return { status: 'failed', summary: withFiles(failure, state.files), failure_reason: failure };
   }
   const settled = await state.input.session.settle(actionTimeoutMs(state));
   recordFiles(state, settled, step, errors);

@@ -13,6 +13,14 @@ beforeAll(async () => {
   api = await startLocalApi();
   site = await startSite({
     'GET /': html('<h1>Reports</h1><a href="/q3.pdf">Q3 report (PDF)</a>'),
+    'GET /broken': html('<h1>Reports</h1><a href="/broken.pdf">Broken report (PDF)</a>'),
+    'GET /broken.pdf': (_req, res) => {
+      res.writeHead(200, {
+        'content-type': 'application/pdf',
+        'content-disposition': 'attachment; filename="broken.pdf"',
+      });
+      res.end('<!doctype html><html><body><h1>Please sign in</h1></body></html>');
+    },
     'GET /q3.pdf': (_req, res) => {
       res.writeHead(200, {
         'content-type': 'application/pdf',
@@ -25,6 +33,22 @@ beforeAll(async () => {
 afterAll(async () => {
   await site?.close();
   await api?.close();
+});
+
+describe('a run that cannot store its file', () => {
+  it('fails with the reason the file was refused', async () => {
+    const { run, files } = await runTask(api, {
+      url: `${site.origin}/broken`,
+      navigation_goal: 'Download the broken report',
+    });
+
+    expect(run.status).toBe('failed');
+    expect(files).toEqual([]);
+    expect(run.failure_reason).toMatch(
+      /^The bytes are not a PDF file, so broken\.pdf was not stored\./,
+    );
+    expect(run.errors.map((e: { code: string }) => e.code)).toContain('file_rejected');
+  });
 });
 
 describe('max_steps_per_run', () => {
