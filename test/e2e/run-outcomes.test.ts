@@ -45,7 +45,7 @@ describe('a run that cannot store its file', () => {
     expect(run.status).toBe('failed');
     expect(files).toEqual([]);
     expect(run.failure_reason).toMatch(
-      /^The bytes are not a PDF file, so broken\.pdf was not stored\./,
+      /^The server sent an HTML page, not the file broken\.pdf\. /,
     );
     expect(run.errors.map((e: { code: string }) => e.code)).toContain('file_rejected');
   });
