@@ -176,11 +176,8 @@ async function checkBeforeStep(state: LoopState): Promise<Outcome | 'pause' | nu
   return null;
 }
 
-/**
- * Whether the last allowed step already met the goal: the planner judges the page and the files
- * once more, without acting, so a file stored on the last step completes the run.
- */
-async function goalMetOnLastStep(state: LoopState): Promise<Outcome | null> {
+/** Observes the active page and asks the planner what to do next. */
+async function observeAndDecide(state: LoopState) {
   const { input } = state;
   const observation = await input.session.observe();
   state.checkpoint = { ...state.checkpoint, url: observation.url, title: observation.title };
@@ -191,6 +188,17 @@ async function goalMetOnLastStep(state: LoopState): Promise<Outcome | null> {
     files: state.files,
     oneTimeCode: input.oneTimeCode,
   });
+
+  return { observation, decision };
+}
+
+/**
+ * Whether the last allowed step already met the goal: the planner judges the page and the files
+ * once more, without acting, so a file stored on the last step completes the run.
+ */
+async function goalMetOnLastStep(state: LoopState): Promise<Outcome | null> {
+  const { input } = state;
+  const { decision } = await observeAndDecide(state);
   if (decision.kind !== 'done') return null;
   const errors: RunError[] = [];
   const outcome = await concludeWith(state, decision, state.checkpoint.step_count, errors);
@@ -206,15 +214,7 @@ async function takeStep(state: LoopState): Promise<Outcome | null> {
   const started = input.clock();
   const errors: RunError[] = [];
 
-  const observation = await input.session.observe();
-  state.checkpoint = { ...state.checkpoint, url: observation.url, title: observation.title };
-  const decision = await input.planner.decide({
-    goal: input.run.request.navigation_goal,
-    observation,
-    history: state.checkpoint.history,
-    files: state.files,
-    oneTimeCode: input.oneTimeCode,
-  });
+  const { observation, decision } = await observeAndDecide(state);
   const outcome =
     decision.kind === 'act'
       ? await actAll(state, decision.actions, observation, step, errors)
