@@ -5,6 +5,7 @@ import type { Config } from '../config.ts';
 import { type ArtifactStore, runKeys } from '../files/artifact-store.ts';
 import { createAddressPolicyFromConfig } from '../net/address-policy.ts';
 import { type EgressProxy, startEgressProxy } from '../net/egress-proxy.ts';
+import { bounded } from './bounded.ts';
 import { killBrowserOfProfile } from './kill-browser.ts';
 import { attachBrowser, chromiumArgs, chromiumExecutable, playwright } from './launcher.ts';
 import type { DownloadHint } from './response-log.ts';
@@ -15,19 +16,6 @@ const VIEWPORT = { width: 1280, height: 900 };
 /** Longest wait to save the trace, and to close the browser before it is killed. */
 const TRACE_TIMEOUT_MS = 10_000;
 const CLOSE_TIMEOUT_MS = 5000;
-
-/** The promise's value, or null when it fails or takes longer than `ms`. */
-async function bounded<T>(promise: Promise<T>, ms: number): Promise<T | null> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<null>((resolve) => {
-    timer = setTimeout(() => resolve(null), ms);
-  });
-  try {
-    return await Promise.race([promise.catch(() => null), timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 /** Callbacks from the page hooks, set by the session once it exists. */
 export interface PageBindings {

@@ -5,6 +5,7 @@ import type { ArtifactStore } from '../files/artifact-store.ts';
 import { RunFiles } from '../files/run-files.ts';
 import type { Logger } from '../log.ts';
 import { type ActionTarget, actionErrorEntry, navigate, performAction } from './actions.ts';
+import { bounded } from './bounded.ts';
 import { DownloadCapture } from './download-capture.ts';
 import { interceptContext } from './interceptor.ts';
 import { type LaunchedContext, launchContext } from './launch-context.ts';
@@ -30,19 +31,6 @@ const BLOCKED_DOWNLOAD = /download/i;
 /** Longest time an observation may take; a page that hogs its thread gets a stub instead. */
 const OBSERVE_BUDGET_MS = 15_000;
 const STORAGE_STATE_BUDGET_MS = 10_000;
-
-/** Resolves with the promise's value, or null once `ms` have passed. */
-async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T | null> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<null>((resolve) => {
-    timer = setTimeout(() => resolve(null), ms);
-  });
-  try {
-    return await Promise.race([promise.catch(() => null), timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 /** What can be said of a page that did not answer in time: its URL, and that it is too busy. */
 function busyObservation(page: Page, dialogs: string[]): Observation {
@@ -220,7 +208,7 @@ class PlaywrightSession implements BrowserSession, ActionTarget {
   async observe(): Promise<Observation> {
     const page = this.page();
     const budget = Math.max(1000, Math.min(OBSERVE_BUDGET_MS, this.deadline - Date.now()));
-    const result = await withTimeout(observePage(this.context, page, this.#dialogs), budget);
+    const result = await bounded(observePage(this.context, page, this.#dialogs), budget);
     if (result) {
       this.frames = result.frames;
       return result.observation;
@@ -248,7 +236,7 @@ class PlaywrightSession implements BrowserSession, ActionTarget {
 
   /** Cookies and storage now; null when the browser does not answer within the budget. */
   storageState(): Promise<unknown> {
-    return withTimeout(this.context.storageState(), STORAGE_STATE_BUDGET_MS);
+    return bounded(this.context.storageState(), STORAGE_STATE_BUDGET_MS);
   }
 
   async close(): Promise<{ traceKey: string | null }> {
