@@ -57,6 +57,13 @@ interface LoopState {
   stepsTaken: number;
   /** Downloads still in flight after the last action. */
   pending: number;
+  /**
+   * The last step's screenshot while it is taken and stored: it runs beside the next step's
+   * observation and planning, and is awaited before anything acts on the page or the loop ends.
+   */
+  shot: Promise<void> | null;
+  /** Whether the step before this one took a screenshot of the page as the loop left it. */
+  lastStepShot: boolean;
 }
 
 /**
@@ -71,6 +78,8 @@ export async function runStepLoop(input: StepLoopInput): Promise<StepLoopResult>
     files: [...input.run.files],
     stepsTaken: 0,
     pending: 0,
+    shot: null,
+    lastStepShot: false,
   };
   if (input.openUrl) await openPage(state, input.openUrl);
   for (;;) {
@@ -94,8 +103,15 @@ async function openPage(state: LoopState, url: string): Promise<void> {
   state.checkpoint = { ...state.checkpoint, url: result.url };
 }
 
+/** Waits for the screenshot under way, if any. */
+async function shotTaken(state: LoopState): Promise<void> {
+  const shot = state.shot;
+  state.shot = null;
+  await shot;
+}
+
 async function pause(state: LoopState): Promise<StepLoopResult> {
-  await settlePending(state);
+  await Promise.all([settlePending(state), shotTaken(state)]);
   state.checkpoint = await withBrowserState(state);
   await state.input.saveCheckpoint(state.checkpoint);
   state.input.logger.info('invocation budget spent', { step: state.checkpoint.step_count });
@@ -104,7 +120,7 @@ async function pause(state: LoopState): Promise<StepLoopResult> {
 }
 
 async function end(state: LoopState, outcome: Outcome): Promise<StepLoopResult> {
-  await settlePending(state);
+  await Promise.all([settlePending(state), shotTaken(state)]);
   state.checkpoint = { ...(await withBrowserState(state)), outcome };
   await state.input.saveCheckpoint(state.checkpoint);
   state.input.logger.info('run loop ended', {
@@ -220,7 +236,7 @@ async function takeStep(state: LoopState): Promise<Outcome | null> {
       ? await actAll(state, decision.actions, observation, step, errors)
       : await concludeWith(state, decision, step, errors);
 
-  await recordStep(state, step, errors);
+  await recordStep(state, step, errors, decision.kind === 'act');
   input.logger.info('step finished', {
     step,
     decision: decision.kind,
@@ -237,6 +253,7 @@ async function actAll(
   step: number,
   errors: RunError[],
 ): Promise<null> {
+  await shotTaken(state);
   for (const action of actions) {
     const result = await state.input.session.act(action, actionTimeoutMs(state));
     state.pending = result.pendingDownloads;
@@ -329,21 +346,27 @@ async function concludeWith(
   return { status: 'completed', summary, failure_reason: null };
 }
 
-async function recordStep(state: LoopState, step: number, errors: RunError[]): Promise<void> {
+/**
+ * Records the step: its errors and checkpoint at once, its screenshot in the background (see
+ * LoopState.shot). A step that only concluded right after a step with a screenshot takes none:
+ * it did nothing to the page, which the last screenshot already shows.
+ */
+async function recordStep(state: LoopState, step: number, errors: RunError[], acted: boolean) {
   const { input } = state;
-  const screenshotKeys = await screenshot(state, step, errors);
-  await input.store.appendErrors(input.run.run_id, errors);
   state.checkpoint = { ...state.checkpoint, step_count: step, files: state.files };
   state.stepsTaken += 1;
-  await input.saveCheckpoint(state.checkpoint);
-  await input.store.update(input.run.run_id, { step_count: step, ...screenshotKeys });
+  const takeShot = acted || !state.lastStepShot;
+  state.lastStepShot = takeShot;
+  await Promise.all([
+    input.store.appendErrors(input.run.run_id, errors),
+    input.saveCheckpoint(state.checkpoint),
+    input.store.update(input.run.run_id, { step_count: step }),
+  ]);
+  if (takeShot) state.shot = screenshot(state, step);
 }
 
-async function screenshot(
-  state: LoopState,
-  step: number,
-  errors: RunError[],
-): Promise<{ screenshot_keys?: string[] }> {
+/** Takes the step's screenshot, stores it and adds it to the run (or records why it failed). */
+async function screenshot(state: LoopState, step: number): Promise<void> {
   const { input } = state;
   try {
     const image = await input.session.screenshot(input.run.request.max_screenshot_scrolling_times);
@@ -354,11 +377,14 @@ async function screenshot(
     );
     const run = await input.store.get(input.run.run_id);
     const keys = (run?.screenshot_keys ?? []).filter((known) => known !== key);
-
-    return { screenshot_keys: [...keys, key] };
+    await input.store.update(input.run.run_id, { screenshot_keys: [...keys, key] });
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    errors.push({ code: 'screenshot_failed', message: `Step screenshot failed: ${message}`, step });
-    return {};
+    const failure = {
+      code: 'screenshot_failed',
+      message: `Step screenshot failed: ${message}`,
+      step,
+    };
+    await input.store.appendErrors(input.run.run_id, [failure]).catch(() => undefined);
   }
 }

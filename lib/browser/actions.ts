@@ -1,9 +1,11 @@
 import type { BrowserContext, ElementHandle, Page } from 'playwright-core';
 import { sanitizeFilename, withExtension } from '../files/filename.ts';
 import type { RunFiles } from '../files/run-files.ts';
+import { bounded } from './bounded.ts';
 import type { DownloadCapture } from './download-capture.ts';
 import type { NetworkActivity } from './network-activity.ts';
-import { type FrameMap, resolveElement } from './observer.ts';
+import { type FrameMap, inFrame, resolveElement } from './observer.ts';
+import { isScriptFree } from './page-script.ts';
 import type { Action, ActionResult } from './types.ts';
 
 type RunErrorEntry = ActionResult['errors'][number];
@@ -18,6 +20,10 @@ const QUIET_MS = 500;
  * the page settles, while a click that led to an ordinary page (a login form) goes quiet.
  */
 const NO_DOWNLOAD_QUIET_MS = 3000;
+/** Quiet network time after an action on a page that runs no script (see afterInteraction). */
+const SCRIPT_FREE_QUIET_MS = 150;
+/** Longest wait for a page to answer whether it runs scripts. */
+const PROBE_MS = 2000;
 /** Quiet network time after the load event, for the data requests of single-page apps. */
 const AFTER_LOAD_QUIET_MS = 300;
 /** Longest wait for a page to reach its load event after an action, and then to settle. */
@@ -72,8 +78,33 @@ async function element(target: ActionTarget, id: string): Promise<ElementHandle<
 }
 
 /**
+ * Whether every open tab has loaded and can run no script (see isScriptFree): such tabs start
+ * nothing once loaded, so the waits for late requests and late downloads can be skipped.
+ */
+export async function tabsScriptFree(target: ActionTarget): Promise<boolean> {
+  const pages = target.context.pages().filter((page) => !page.isClosed());
+  const answers = await Promise.all(
+    pages.map((page) => bounded(inFrame(page.mainFrame(), isScriptFree, null), PROBE_MS)),
+  );
+
+  return answers.every((answer) => answer === true);
+}
+
+/** Waits until the active tab has loaded or a download has begun, within `ms`. */
+async function loadedOrDownloading(target: ActionTarget, seen: number, ms: number) {
+  const loaded = target
+    .page()
+    .waitForLoadState('load', { timeout: ms || 1 })
+    .then(() => true)
+    .catch(() => false);
+  await Promise.race([loaded, target.capture.waitForStart(seen, ms)]);
+}
+
+/**
  * After an interaction: gives downloads time to start (the whole download_timeout when one is
  * expected or the page is still working), waits for started ones to finish, and follows a new tab.
+ * `scriptFree` says the page acted on ran no script: only its navigation can follow, and that
+ * begins at once, so a short quiet time tells that nothing more is coming.
  */
 export async function afterInteraction(
   target: ActionTarget,
@@ -81,29 +112,24 @@ export async function afterInteraction(
   pagesBefore: Set<Page>,
   expectDownload: boolean,
   until: number,
+  scriptFree = false,
 ): Promise<void> {
   const left = () => Math.max(0, until - Date.now());
-  let seen = startedBefore;
-  let started = false;
-  if (expectDownload) {
-    const wait = Math.min(left(), target.downloadTimeoutMs);
-    const begun = () => target.capture.started > seen;
+  const seen = startedBefore;
+  const begun = () => target.capture.started > seen;
+  const firstQuiet = scriptFree ? SCRIPT_FREE_QUIET_MS : expectDownload ? NO_DOWNLOAD_QUIET_MS : 0;
+  if (firstQuiet > 0) {
     // Limitation: an export computed in the page for longer than NO_DOWNLOAD_QUIET_MS with no
     // request open is taken for "no download"; the planner then sees no file and moves on.
-    await target.network.waitForQuiet(NO_DOWNLOAD_QUIET_MS, wait, begun);
-    started = begun();
+    await target.network.waitForQuiet(
+      firstQuiet,
+      Math.min(left(), target.downloadTimeoutMs),
+      begun,
+    );
   }
-  // the page may go on starting downloads (several files from one click, an export answering
-  // late): wait while its requests settle, and once more after each batch of downloads
-  for (;;) {
-    const begun = () => target.capture.started > seen;
-    await target.network.waitForQuiet(QUIET_MS, Math.min(left(), target.downloadTimeoutMs), begun);
-    const more = await target.capture.waitForStart(seen, Math.min(left(), DOWNLOAD_GRACE_MS));
-    if (!more || left() === 0) break;
-    started = true;
-    seen = target.capture.started;
-    await target.capture.settle(left());
-  }
+  await loadedOrDownloading(target, seen, Math.min(left(), LOAD_WAIT_MS));
+  const settledPages = await tabsScriptFree(target);
+  const started = settledPages ? begun() : await lateDownloads(target, seen, left);
   if (target.capture.pending > 0) await target.capture.settle(left());
   followNewTab(target, pagesBefore);
   if (started) return;
@@ -111,8 +137,28 @@ export async function afterInteraction(
     .page()
     .waitForLoadState('load', { timeout: Math.min(left(), LOAD_WAIT_MS) || 1 })
     .catch(() => undefined);
+  if (settledPages) return;
   // a single-page app asks for its data once its scripts have run: let those requests settle
   await target.network.waitForQuiet(AFTER_LOAD_QUIET_MS, Math.min(left(), LOAD_WAIT_MS));
+}
+
+/**
+ * The page may go on starting downloads (several files from one click, an export answering
+ * late): waits while its requests settle, and once more after each batch of downloads. True when
+ * any download began since `seen`.
+ */
+async function lateDownloads(target: ActionTarget, seen: number, left: () => number) {
+  let last = seen;
+  for (;;) {
+    const begun = () => target.capture.started > last;
+    await target.network.waitForQuiet(QUIET_MS, Math.min(left(), target.downloadTimeoutMs), begun);
+    const more = await target.capture.waitForStart(last, Math.min(left(), DOWNLOAD_GRACE_MS));
+    if (!more || left() === 0) break;
+    last = target.capture.started;
+    await target.capture.settle(left());
+  }
+
+  return target.capture.started > seen;
 }
 
 /** A tab that never committed a page (its navigation became a download, or it is blank). */
@@ -155,6 +201,7 @@ async function click(target: ActionTarget, id: string, expect: boolean, until: n
   const handle = await element(target, id);
   const startedBefore = target.capture.started;
   const pagesBefore = new Set(target.context.pages());
+  const scriptFree = await tabsScriptFree(target);
   try {
     await handle.click({ timeout: Math.max(1, until - Date.now()) });
   } catch (error) {
@@ -165,7 +212,7 @@ async function click(target: ActionTarget, id: string, expect: boolean, until: n
   } finally {
     await handle.dispose().catch(() => undefined);
   }
-  await afterInteraction(target, startedBefore, pagesBefore, expect, until);
+  await afterInteraction(target, startedBefore, pagesBefore, expect, until, scriptFree);
 }
 
 async function printPdf(target: ActionTarget, filename: string): Promise<void> {

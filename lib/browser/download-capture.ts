@@ -238,7 +238,7 @@ export class DownloadCapture {
     file: Omit<LocalFile, 'path'>,
     expectedSize: () => number | null,
   ): Promise<CapturedFile | null> {
-    const claimed = await claimGrowingFile(this.#options.downloadsDir, this.#claimed);
+    const claimed = await claimGrowingFile(this.#options.downloadsDir, this.#claimed, completion);
     if (!claimed) return null;
     try {
       const { files } = this.#options;

@@ -4,11 +4,11 @@ import path from 'node:path';
 import type { Download } from 'playwright-core';
 import { HEAD_BYTES } from '../files/content-check.ts';
 import type { GrowingFile, LocalFile, RunFiles } from '../files/run-files.ts';
-import { followGrowingFile, headOfGrowingFile } from './growing-file.ts';
+import { followGrowingFile, headOfGrowingFile, settledFlag } from './growing-file.ts';
 import type { CapturedFile } from './types.ts';
 
 const CLAIM_WAIT_MS = 1000;
-const CLAIM_POLL_MS = 25;
+const CLAIM_POLL_MS = 10;
 const PARTIAL_SUFFIX = '.crdownload';
 
 /** Says that a claimed file turned out to belong to another download. */
@@ -23,15 +23,17 @@ export interface ClaimedFile {
 
 /**
  * Finds the partial file the browser is writing for a download that just started: the one new
- * `.crdownload` file in the folder. Null when there is none, or more than one (then the caller
- * waits for the finished file instead).
+ * `.crdownload` file in the folder. Null when there is none, or more than one, or when the
+ * download has already ended (then the caller stores the finished file instead).
  */
 export async function claimGrowingFile(
   dir: string,
   claimed: Set<string>,
+  finished: Promise<unknown>,
 ): Promise<ClaimedFile | null> {
+  const ended = settledFlag(finished);
   const until = Date.now() + CLAIM_WAIT_MS;
-  while (Date.now() < until) {
+  while (Date.now() < until && !ended()) {
     const names = await fs.promises.readdir(dir).catch(() => [] as string[]);
     const fresh = names.filter((n) => n.endsWith(PARTIAL_SUFFIX) && !claimed.has(n));
     if (fresh.length > 1) return null;

@@ -2,12 +2,12 @@ import type { FileHandle } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 
 const CHUNK_BYTES = 1024 * 1024;
-const POLL_MS = 40;
+const POLL_MS = 15;
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** A flag that turns true once `promise` settles, whichever way. */
-function settledFlag(promise: Promise<unknown>): () => boolean {
+export function settledFlag(promise: Promise<unknown>): () => boolean {
   let settled = false;
   const mark = () => {
     settled = true;

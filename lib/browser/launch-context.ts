@@ -82,15 +82,19 @@ async function exposeBindings(context: BrowserContext, bindings: PageBindings, h
   await context.addInitScript(`(() => { const __name = (f) => f; (${hooks})(); })()`);
 }
 
-async function storeTrace(
+/** Stops tracing; the path of the saved archive, or null when none is kept. */
+async function stopTrace(
   context: BrowserContext,
   dirs: SessionDirs,
   artifacts: ArtifactStore | null,
-  options: SessionOptions,
 ): Promise<string | null> {
   const file = path.join(dirs.traces, 'trace.zip');
   await context.tracing.stop(artifacts ? { path: file } : undefined);
-  if (!artifacts) return null;
+
+  return artifacts ? file : null;
+}
+
+async function uploadTrace(artifacts: ArtifactStore, file: string, options: SessionOptions) {
   const key = runKeys.trace(options.runId, options.tracePart ?? 1);
   await artifacts.putStream(key, fs.createReadStream(file), 'application/zip');
 
@@ -152,27 +156,32 @@ export async function launchContext(
     bindings,
     egress,
     async finish(artifacts, opts) {
-      let traceKey: string | null = null;
-      try {
-        traceKey = await bounded(storeTrace(context, dirs, artifacts, opts), TRACE_TIMEOUT_MS);
-      } finally {
-        // an attached browser belongs to the caller: only our connection is closed
-        if (attached) {
-          await bounded(closeRunPages(context, callerPages), CLOSE_TIMEOUT_MS);
-          await bounded(disconnect(attached), CLOSE_TIMEOUT_MS);
-        } else if (
-          (await bounded(
-            context.close().then(() => true),
-            CLOSE_TIMEOUT_MS,
-          )) === null
-        ) {
-          await killBrowserOfProfile(dirs.profile);
-        }
-        await proxy?.close().catch(() => undefined);
-      }
+      const file = await bounded(stopTrace(context, dirs, artifacts), TRACE_TIMEOUT_MS);
+      // the archive is complete once tracing has stopped: it uploads while the browser closes
+      const [traceKey] = await Promise.all([
+        artifacts && file ? bounded(uploadTrace(artifacts, file, opts), TRACE_TIMEOUT_MS) : null,
+        closeBrowser(),
+      ]);
+
       return { traceKey };
     },
   };
+
+  async function closeBrowser(): Promise<void> {
+    // an attached browser belongs to the caller: only our connection is closed
+    if (attached) {
+      await bounded(closeRunPages(context, callerPages), CLOSE_TIMEOUT_MS);
+      await bounded(disconnect(attached), CLOSE_TIMEOUT_MS);
+    } else if (
+      (await bounded(
+        context.close().then(() => true),
+        CLOSE_TIMEOUT_MS,
+      )) === null
+    ) {
+      await killBrowserOfProfile(dirs.profile);
+    }
+    await proxy?.close().catch(() => undefined);
+  }
 }
 
 /**

@@ -11,7 +11,7 @@ function frameOf(request: Request): Frame | null {
 
 /** Request types whose completion can still lead to a download (exports, navigations). */
 const WATCHED_TYPES = new Set(['document', 'fetch', 'xhr', 'other']);
-const POLL_MS = 100;
+const POLL_MS = 20;
 /** A script request open longer than this is taken for a long poll or a stream, not work. */
 const BACKGROUND_AFTER_MS = 60_000;
 

@@ -226,3 +226,26 @@ export function iframeSandboxes(): { src: string; sandbox: string | null }[] {
     .slice(0, 50)
     .map((f) => ({ src: f.src.slice(0, 500), sandbox: f.getAttribute('sandbox') }));
 }
+
+/**
+ * Whether the document has loaded and can run no script of its own: no script element, no
+ * inline handler, no `javascript:` link, no frame or plugin, no refresh. Such a page does nothing
+ * after its load event, so once it has loaded there is nothing to wait for.
+ */
+export function isScriptFree(): boolean {
+  if (document.readyState !== 'complete') return false;
+  const active = [
+    'script, iframe, frame, object, embed, meta[http-equiv="refresh" i]',
+    '[href^="javascript:" i], [action^="javascript:" i], [formaction^="javascript:" i]',
+  ];
+  if (document.querySelector(active.join(', '))) return false;
+  const handlers = document.evaluate(
+    'count(//@*[starts-with(translate(name(), "ON", "on"), "on")])',
+    document,
+    null,
+    XPathResult.NUMBER_TYPE,
+    null,
+  );
+
+  return handlers.numberValue === 0;
+}
