@@ -197,7 +197,7 @@ function readCandidate(
     if (!/^javascript:/i.test(element.href)) return null;
   }
   const haystack = elementHaystack(element);
-  const fit = fitToGoal(goal, haystack);
+  const fit = fitToGoal(goal, haystack, element.context);
   const signals = downloadSignals(element, label);
   const outcome =
     outcomeOf(memory, [label, element.text, element.name], href) ??

@@ -57,7 +57,10 @@ export function chooseDownloads(
       .filter((c, i, all) => all.indexOf(c) === i);
   }
   const relevant = open.filter((c) => c.fit.points > 0);
-  const pool = relevant.length > 0 || discriminates(goal) ? relevant : open;
+  // "the latest" of a list whose items differ only by date (every link says "Download")
+  const dated = goal.latest ? open.filter((c) => c.fit.dates.length > 0) : [];
+  const named = relevant.length > 0 ? relevant : dated;
+  const pool = named.length > 0 || discriminates(goal) ? named : open;
   const fitting = goal.period ? byPeriod(pool, candidates, goal) : pool;
   if (goal.count.kind === 'one') {
     const best =

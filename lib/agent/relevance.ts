@@ -3,7 +3,7 @@ import { compareDates, type DateFit, type DateMention, datesIn } from './dates.t
 import type { Goal, GoalTarget } from './goal.ts';
 import { FILE_KINDS, LATEST_WORDS } from './lexicon.ts';
 import { canonicalText, canonicalWords } from './synonyms.ts';
-import { containsAny, containsPhrase, stem } from './text.ts';
+import { containsAny, containsPhrase, normalize, stem } from './text.ts';
 
 /** How well an element's words fit the goal, with the reasons in plain words. */
 export interface Fit {
@@ -64,8 +64,11 @@ function dateFitOf(goal: Goal, dates: DateMention[]): DateFit {
   return fits.includes('conflict') ? 'conflict' : 'unknown';
 }
 
-/** Scores an element's words (label, download name, link) against the goal. */
-export function fitToGoal(goal: Goal, haystack: string): Fit {
+/**
+ * Scores an element's words (label, download name, link) against the goal. `context` is the text
+ * of its row: its dates count when the element names none itself ("Download" beside a date).
+ */
+export function fitToGoal(goal: Goal, haystack: string, context = ''): Fit {
   const reasons: string[] = [];
   let points = 0;
   const add = (n: number, why: string) => {
@@ -80,7 +83,8 @@ export function fitToGoal(goal: Goal, haystack: string): Fit {
     add(Math.min(4, 2 * keywordHits.length), `says ${keywordHits.join(', ')}`);
   const targets = goal.targets.flatMap((t, i) => (fitsTarget(haystack, t) ? [i] : []));
   for (const i of targets) add(6, `fits ${goal.targets[i].label}`);
-  const dates = datesIn(haystack);
+  const own = datesIn(haystack);
+  const dates = own.length > 0 ? own : datesIn(normalize(context));
   const dateFit = dateFitOf(goal, dates);
   if (dateFit === 'match') add(5, 'names the wanted date');
   const kinds = kindsIn(haystack);

@@ -28,6 +28,8 @@ export interface ScannedElement {
   disabled: boolean;
   visible: boolean;
   inShadowRoot: boolean;
+  /** Text of the row or card around the element (see scanFrame), '' when there is none. */
+  context: string;
   rect: { x: number; y: number; width: number; height: number };
 }
 
@@ -165,6 +167,35 @@ export function scanFrame(limits: ScanLimits): FrameScan {
     // biome-ignore lint/performance/useDomNodeTextContent: the planner needs the rendered text
     return (el as HTMLElement).innerText || el.textContent || '';
   };
+  const actions = 'a[href],button,[role=button],[role=link]';
+  // The row or card the element sits in: the nearest ancestor with text of its own beyond the
+  // element's, when it is small and holds few actions (so not the whole list). A table whose
+  // links all say "Download" tells its documents apart only there (a date in another cell).
+  // text nodes joined with spaces, so that cells do not run together ("inv-12024-01-15")
+  const spacedText = (node: Node) => {
+    const walker = document.createTreeWalker(node, NodeFilter.SHOW_TEXT);
+    const parts: string[] = [];
+    let length = 0;
+    for (let t = walker.nextNode(); t && length <= limits.maxAttr; t = walker.nextNode()) {
+      const part = (t.nodeValue ?? '').replace(/\s+/g, ' ').trim();
+      if (part) parts.push(part);
+      length += part.length + 1;
+    }
+    return parts.join(' ');
+  };
+  const contextOf = (el: Element) => {
+    const own = spacedText(el);
+    let node = el.parentElement;
+    for (let level = 0; node && node !== document.body && level < 5; level++) {
+      const text = spacedText(node);
+      if (text.length > own.length) {
+        const small = text.length <= limits.maxAttr && node.querySelectorAll(actions).length <= 4;
+        return small ? text : '';
+      }
+      node = node.parentElement;
+    }
+    return '';
+  };
   const withVisibility = found.map((el) => ({ el, visible: isVisible(el) }));
   withVisibility.sort((a, b) => Number(b.visible) - Number(a.visible));
   const chosen = withVisibility.slice(0, limits.maxElements);
@@ -198,6 +229,7 @@ export function scanFrame(limits: ScanLimits): FrameScan {
       disabled: (el as HTMLButtonElement).disabled === true || el.ariaDisabled === 'true',
       visible,
       inShadowRoot: shadowOf.has(el),
+      context: contextOf(el),
       rect: {
         x: Math.round(rect.x),
         y: Math.round(rect.y),

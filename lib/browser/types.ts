@@ -24,6 +24,8 @@ export interface PageElement {
   disabled: boolean;
   visible: boolean;
   inShadowRoot: boolean;
+  /** Text of the row or card around the element ('' when none): dates in other cells, say. */
+  context: string;
   rect: { x: number; y: number; width: number; height: number };
 }
 

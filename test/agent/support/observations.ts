@@ -27,6 +27,7 @@ export function element(fields: Partial<PageElement> & { text: string }): PageEl
     disabled: false,
     visible: true,
     inShadowRoot: false,
+    context: '',
     rect: { x: 0, y: counter * 20, width: 100, height: 18 },
     ...fields,
   };
