@@ -1,3 +1,4 @@
+import { stripVTControlCharacters } from 'node:util';
 /** Options shared by every error of the service. */
 export interface RetrieverErrorOptions extends ErrorOptions {
   retryable?: boolean;
@@ -171,6 +172,16 @@ const HTTP_STATUS: Record<string, number> = {
 /** The HTTP status for an error raised while serving a request; anything unknown is a 500. */
 export function httpStatusOf(error: unknown): number {
   return error instanceof Error ? (HTTP_STATUS[error.name] ?? 500) : 500;
+}
+
+/**
+ * The first line of an error's message without terminal colour codes, at most 300 characters:
+ * browser errors carry a call log and colours that have no place in a run's errors.
+ */
+export function firstLineOf(error: unknown): string {
+  const message = stripVTControlCharacters(error instanceof Error ? error.message : String(error));
+
+  return (message.split('\n')[0] ?? '').trim().slice(0, 300);
 }
 
 /** A short message safe to show a caller for any error. */

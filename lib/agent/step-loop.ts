@@ -1,5 +1,6 @@
 import type { Action, ActionResult, BrowserSession, Observation } from '../browser/types.ts';
 import { isTerminal, type RunError, type StoredFile } from '../contracts/run.ts';
+import { firstLineOf } from '../errors.ts';
 import { type ArtifactStore, runKeys } from '../files/artifact-store.ts';
 import type { Logger } from '../log.ts';
 import type { RunRecord } from '../runs/run-record.ts';
@@ -20,6 +21,8 @@ export const MIN_STEP_MS = 15_000;
 const ACTION_MARGIN_MS = 2_000;
 /** Extra time an action may take beyond download_timeout (page loads, uploads to storage). */
 const ACTION_EXTRA_MS = 30_000;
+/** How often the run is read while the browser works, to notice that it ended elsewhere. */
+const RUN_WATCH_MS = 2_000;
 
 export interface StepLoopInput {
   run: RunRecord;
@@ -103,6 +106,29 @@ async function openPage(state: LoopState, url: string): Promise<void> {
   state.checkpoint = { ...state.checkpoint, url: result.url };
 }
 
+/**
+ * Runs a browser call while reading the run every RUN_WATCH_MS: a run that ended elsewhere
+ * meanwhile (a cancel) aborts the session, so a long download stops then, not when the step ends.
+ */
+async function watchingRun<T>(state: LoopState, work: () => Promise<T>): Promise<T> {
+  const { store, run, session } = state.input;
+  let aborted = false;
+  const check = async () => {
+    const current = await store.get(run.run_id);
+    if (aborted || (current && !isTerminal(current.status))) return;
+    aborted = true;
+    await session.abort();
+  };
+  const timer = setInterval(() => {
+    if (!aborted) check().catch(() => undefined);
+  }, RUN_WATCH_MS);
+  try {
+    return await work();
+  } finally {
+    clearInterval(timer);
+  }
+}
+
 /** Waits for the screenshot under way, if any. */
 async function shotTaken(state: LoopState): Promise<void> {
   const shot = state.shot;
@@ -145,7 +171,8 @@ async function observeLastPage(state: LoopState): Promise<void> {
 async function settlePending(state: LoopState): Promise<void> {
   if (state.pending === 0) return;
   const errors: RunError[] = [];
-  const settled = await state.input.session.settle(actionTimeoutMs(state));
+  const timeoutMs = actionTimeoutMs(state);
+  const settled = await watchingRun(state, () => state.input.session.settle(timeoutMs));
   recordFiles(state, settled, state.checkpoint.step_count, errors);
   errors.push(...settled.errors.map((error) => ({ ...error, step: state.checkpoint.step_count })));
   await state.input.store.appendErrors(state.input.run.run_id, errors);
@@ -255,7 +282,8 @@ async function actAll(
 ): Promise<null> {
   await shotTaken(state);
   for (const action of actions) {
-    const result = await state.input.session.act(action, actionTimeoutMs(state));
+    const timeoutMs = actionTimeoutMs(state);
+    const result = await watchingRun(state, () => state.input.session.act(action, timeoutMs));
     state.pending = result.pendingDownloads;
     const stored = recordFiles(state, result, step, errors);
     errors.push(...result.errors.map((error) => ({ ...error, step })));
@@ -333,7 +361,8 @@ async function concludeWith(
     const failure = cause ? `${cause} ${decision.reason}` : decision.reason;
     return { status: 'failed', summary: withFiles(failure, state.files), failure_reason: failure };
   }
-  const settled = await state.input.session.settle(actionTimeoutMs(state));
+  const timeoutMs = actionTimeoutMs(state);
+  const settled = await watchingRun(state, () => state.input.session.settle(timeoutMs));
   recordFiles(state, settled, step, errors);
   state.pending = settled.pendingDownloads;
   if (state.files.length === 0) {
@@ -379,12 +408,8 @@ async function screenshot(state: LoopState, step: number): Promise<void> {
     const keys = (run?.screenshot_keys ?? []).filter((known) => known !== key);
     await input.store.update(input.run.run_id, { screenshot_keys: [...keys, key] });
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    const failure = {
-      code: 'screenshot_failed',
-      message: `Step screenshot failed: ${message}`,
-      step,
-    };
+    const message = `Step screenshot failed: ${firstLineOf(error)}`;
+    const failure = { code: 'screenshot_failed', message, step };
     await input.store.appendErrors(input.run.run_id, [failure]).catch(() => undefined);
   }
 }

@@ -1,4 +1,5 @@
 import type { BrowserContext, ElementHandle, Page } from 'playwright-core';
+import { firstLineOf } from '../errors.ts';
 import { sanitizeFilename, withExtension } from '../files/filename.ts';
 import type { RunFiles } from '../files/run-files.ts';
 import { bounded } from './bounded.ts';
@@ -57,15 +58,9 @@ export class ActionError extends Error {
   }
 }
 
-function firstLine(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
-
-  return (message.split('\n')[0] ?? '').slice(0, 300);
-}
-
 /** Whether a navigation error means the response became a download. */
 export function isDownloadAbort(error: unknown): boolean {
-  return /Download is starting|net::ERR_ABORTED/.test(firstLine(error));
+  return /Download is starting|net::ERR_ABORTED/.test(firstLineOf(error));
 }
 
 async function element(target: ActionTarget, id: string): Promise<ElementHandle<Element>> {
@@ -188,10 +183,10 @@ export async function navigate(target: ActionTarget, url: string, until: number)
     // a page that never finishes loading must not hold the step: the load wait comes after
     await target.page().goto(url, { timeout, waitUntil: 'commit' });
   } catch (error) {
-    if (!isDownloadAbort(error)) throw new ActionError('navigation_failed', firstLine(error));
+    if (!isDownloadAbort(error)) throw new ActionError('navigation_failed', firstLineOf(error));
     const wait = Math.min(target.downloadTimeoutMs, until - Date.now());
     if (!(await target.capture.waitForStart(startedBefore, wait))) {
-      throw new ActionError('navigation_failed', firstLine(error));
+      throw new ActionError('navigation_failed', firstLineOf(error));
     }
   }
   await afterInteraction(target, startedBefore, pagesBefore, false, until);
@@ -207,7 +202,7 @@ async function click(target: ActionTarget, id: string, expect: boolean, until: n
   } catch (error) {
     // a click that starts a download can end in an aborted navigation: that is success
     if (target.capture.started === startedBefore) {
-      throw new ActionError('click_failed', `Click on ${id} failed: ${firstLine(error)}`);
+      throw new ActionError('click_failed', `Click on ${id} failed: ${firstLineOf(error)}`);
     }
   } finally {
     await handle.dispose().catch(() => undefined);
@@ -317,7 +312,7 @@ async function press(target: ActionTarget, key: string, id: string | undefined, 
 /** The run error for a failed action; never includes a filled value. */
 export function actionErrorEntry(action: Action, error: unknown): RunErrorEntry {
   if (error instanceof ActionError) return { code: error.code, message: error.message };
-  const detail = action.kind === 'fill' ? 'the field could not be filled' : firstLine(error);
+  const detail = action.kind === 'fill' ? 'the field could not be filled' : firstLineOf(error);
 
   return { code: 'action_failed', message: `${action.kind} failed: ${detail}` };
 }

@@ -51,6 +51,7 @@ export class DownloadCapture {
   readonly #refetches = new Map<string, number>();
   readonly #claimed = new Set<string>();
   #startListeners: Array<() => void> = [];
+  #stopped = false;
 
   constructor(options: DownloadCaptureOptions) {
     this.#options = options;
@@ -120,10 +121,17 @@ export class DownloadCapture {
     };
   }
 
-  /** Records a file stored outside a download (a printed page). */
+  /**
+   * Records a file stored outside a download (a printed page). A refused file says why in its
+   * `rejected`, which the run's errors take from there, so it is not an error here as well.
+   */
   record(file: CapturedFile): void {
     this.#finished.push(file);
-    if (file.rejected) this.#errors.push({ code: 'file_rejected', message: file.rejected });
+  }
+
+  /** Stops for good: no download is fetched again or stored once the run has ended. */
+  stop(): void {
+    this.#stopped = true;
   }
 
   /** Records a problem found outside a download (a blocked download, a refused file). */
@@ -137,9 +145,7 @@ export class DownloadCapture {
     for (const listener of [...this.#startListeners]) listener();
     const task = this.#capture(download)
       .then((file) => {
-        if (!file) return;
-        this.#finished.push(file);
-        if (file.rejected) this.#errors.push({ code: 'download_rejected', message: file.rejected });
+        if (file) this.record(file);
       })
       .catch((error: unknown) => {
         this.#options.logger.error('download capture failed', { error });
@@ -158,7 +164,8 @@ export class DownloadCapture {
   /** Fetches an interrupted GET download once more, within the deadline. */
   async #refetch(url: string, method: string | null, name: string): Promise<boolean> {
     const count = this.#refetches.get(url) ?? 0;
-    if (method !== 'GET' || !/^https?:/.test(url) || count >= MAX_REFETCHES) return false;
+    if (this.#stopped || method !== 'GET' || !/^https?:/.test(url) || count >= MAX_REFETCHES)
+      return false;
     this.#refetches.set(url, count + 1);
     this.#errors.push({
       code: 'download_interrupted',

@@ -31,6 +31,8 @@ export interface LaunchedContext {
   bindings: PageBindings;
   /** The proxy every request of a launched browser goes through; null when attached. */
   egress: EgressProxy | null;
+  /** Ends the run's pages at once: closes a launched browser, or the tabs the run opened. */
+  abort(): Promise<void>;
   /** Stores the trace (when `artifacts` is given) and closes or detaches the browser. */
   finish(
     artifacts: ArtifactStore | null,
@@ -155,6 +157,10 @@ export async function launchContext(
     dirs,
     bindings,
     egress,
+    async abort() {
+      if (attached) await bounded(closeRunPages(context, callerPages), CLOSE_TIMEOUT_MS);
+      else await closeBrowser();
+    },
     async finish(artifacts, opts) {
       const file = await bounded(stopTrace(context, dirs, artifacts), TRACE_TIMEOUT_MS);
       // the archive is complete once tracing has stopped: it uploads while the browser closes

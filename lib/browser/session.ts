@@ -239,6 +239,12 @@ class PlaywrightSession implements BrowserSession, ActionTarget {
     return bounded(this.context.storageState(), STORAGE_STATE_BUDGET_MS);
   }
 
+  async abort(): Promise<void> {
+    if (this.#closed) return;
+    this.capture.stop();
+    await this.#launched.abort();
+  }
+
   async close(): Promise<{ traceKey: string | null }> {
     if (this.#closed) return { traceKey: null };
     this.#closed = true;

@@ -139,6 +139,11 @@ export interface BrowserSession {
   settle(timeoutMs: number): Promise<ActionResult>;
   screenshot(maxScrolls: number): Promise<Buffer>;
   storageState(): Promise<unknown>;
+  /**
+   * Stops the run's browser work at once (the run has ended elsewhere, a cancel): downloads in
+   * flight are dropped and the action under way ends. Only `close` is called afterwards.
+   */
+  abort(): Promise<void>;
   /** Stores the trace, closes (or, when attached, leaves) the browser and removes temp files. */
   close(): Promise<{ traceKey: string | null }>;
 }

@@ -4,7 +4,13 @@ import { runStepLoop, type StepLoopResult } from '../agent/step-loop.ts';
 import type { BrowserSession, SessionOptions } from '../browser/types.ts';
 import type { Config } from '../config.ts';
 import { isTerminal, type StoredFile } from '../contracts/run.ts';
-import { BadRequestError, RetrieverError, RunNotFoundError, TransientError } from '../errors.ts';
+import {
+  BadRequestError,
+  firstLineOf,
+  RetrieverError,
+  RunNotFoundError,
+  TransientError,
+} from '../errors.ts';
 import type { ArtifactStore } from '../files/artifact-store.ts';
 import type { Logger } from '../log.ts';
 import type { RunRecord } from '../runs/run-record.ts';
@@ -94,8 +100,7 @@ export async function runBrowserStep(
   } catch (error) {
     if (error instanceof RetrieverError) throw error;
     deps.logger.warn('browser step failed', { run_id: runId, error_message: String(error) });
-    const message = error instanceof Error ? error.message : String(error);
-    throw new TransientError(`The browser step failed: ${message}`, { cause: error });
+    throw new TransientError(`The browser step failed: ${firstLineOf(error)}`, { cause: error });
   }
 }
 

@@ -50,7 +50,7 @@ describe.skipIf(!disk)('C31: a small work disk that earlier runs left half full'
     const { runId, result } = await downloadExtract();
 
     expect(result.files.map((f) => f.stored)).toEqual([null]);
-    expect(result.errors.map((e) => e.message).join(' ')).toMatch(/insufficient disk space/);
+    expect(result.files[0].rejected).toMatch(/insufficient disk space/);
     expect(await harness.files(runId)).toEqual([]);
     expect(fs.readdirSync(disk!.dir).sort()).toEqual(['old-profile-1', 'old-profile-2']);
   });

@@ -47,8 +47,8 @@ describe('run files', () => {
     expect(first.files[0].stored?.filename).toBe('notes.txt');
     expect(again.files[0]).toMatchObject({ stored: null, duplicate: true, rejected: null });
     expect(renamed.files[0].stored?.filename).toBe('notes_1.txt');
-    expect(tooLarge.errors[0].message).toMatch(/over the limit of 8000 bytes per file/);
-    expect(overCount.errors[0].message).toMatch(/already has 2 files/);
+    expect(tooLarge.files[0].rejected).toMatch(/over the limit of 8000 bytes per file/);
+    expect(overCount.files[0].rejected).toMatch(/already has 2 files/);
     expect(await harness.files(runId)).toEqual([
       { filename: 'notes.txt', size: small.length, sha256: sha256(small) },
       { filename: 'notes_1.txt', size: other.length, sha256: sha256(other) },

@@ -187,6 +187,7 @@ describe('the run state machine, run locally with Chromium', () => {
           settle: (timeoutMs) => session.settle(timeoutMs),
           screenshot: (maxScrolls) => session.screenshot(maxScrolls),
           storageState: () => session.storageState(),
+          abort: () => session.abort(),
           close: () => session.close(),
           async act(action, timeoutMs) {
             const result = await session.act(action, timeoutMs);
