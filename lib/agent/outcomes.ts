@@ -66,7 +66,9 @@ export function stepRecord(
     elementHref: element?.href ?? null,
     ok: result.ok,
     files: stored,
-    error: result.errors[0]?.message ?? null,
+    // a refused file tells the planner what the link gave instead (a login page, an error)
+    error:
+      result.errors[0]?.message ?? result.files.find((file) => file.rejected)?.rejected ?? null,
     pendingDownloads: result.pendingDownloads,
     abandonedUrls: result.abandonedUrls,
   };

@@ -353,6 +353,12 @@ async function concludeWith(
   step: number,
   errors: RunError[],
 ): Promise<Outcome> {
+  // downloads still under way end first, so the outcome names every file the run keeps
+  const timeoutMs = actionTimeoutMs(state);
+  const settled = await watchingRun(state, () => state.input.session.settle(timeoutMs));
+  recordFiles(state, settled, step, errors);
+  errors.push(...settled.errors.map((error) => ({ ...error, step })));
+  state.pending = settled.pendingDownloads;
   if (decision.kind === 'impossible') {
     return { status: 'terminated', summary: decision.reason, failure_reason: decision.reason };
   }
@@ -361,10 +367,6 @@ async function concludeWith(
     const failure = cause ? `${cause} ${decision.reason}` : decision.reason;
     return { status: 'failed', summary: withFiles(failure, state.files), failure_reason: failure };
   }
-  const timeoutMs = actionTimeoutMs(state);
-  const settled = await watchingRun(state, () => state.input.session.settle(timeoutMs));
-  recordFiles(state, settled, step, errors);
-  state.pending = settled.pendingDownloads;
   if (state.files.length === 0) {
     const reason = `The planner reported the goal met, but no file was stored: ${decision.summary}`;
     return { status: 'failed', summary: reason, failure_reason: reason };

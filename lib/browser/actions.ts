@@ -85,6 +85,16 @@ export async function tabsScriptFree(target: ActionTarget): Promise<boolean> {
   return answers.every((answer) => answer === true);
 }
 
+/**
+ * The time left for a download to start, counted from now: download_timeout ("how long to wait
+ * for a click to start one"), within the action's own deadline `until`.
+ */
+function startWindow(target: ActionTarget, until: number): () => number {
+  const startBy = Math.min(until, Date.now() + target.downloadTimeoutMs);
+
+  return () => Math.max(0, startBy - Date.now());
+}
+
 /** Waits until the active tab has loaded or a download has begun, within `ms`. */
 async function loadedOrDownloading(target: ActionTarget, seen: number, ms: number) {
   const loaded = target
@@ -96,10 +106,10 @@ async function loadedOrDownloading(target: ActionTarget, seen: number, ms: numbe
 }
 
 /**
- * After an interaction: gives downloads time to start (the whole download_timeout when one is
- * expected or the page is still working), waits for started ones to finish, and follows a new tab.
- * `scriptFree` says the page acted on ran no script: only its navigation can follow, and that
- * begins at once, so a short quiet time tells that nothing more is coming.
+ * After an interaction: gives downloads time to start (up to download_timeout from the action when
+ * one is expected or the page is still working), waits for started ones to finish, and follows a
+ * new tab. `scriptFree` says the page acted on ran no script: only its navigation can follow, and
+ * that begins at once, so a short quiet time tells that nothing more is coming.
  */
 export async function afterInteraction(
   target: ActionTarget,
@@ -110,21 +120,23 @@ export async function afterInteraction(
   scriptFree = false,
 ): Promise<void> {
   const left = () => Math.max(0, until - Date.now());
+  const startLeft = startWindow(target, until);
   const seen = startedBefore;
   const begun = () => target.capture.started > seen;
   const firstQuiet = scriptFree ? SCRIPT_FREE_QUIET_MS : expectDownload ? NO_DOWNLOAD_QUIET_MS : 0;
   if (firstQuiet > 0) {
     // Limitation: an export computed in the page for longer than NO_DOWNLOAD_QUIET_MS with no
     // request open is taken for "no download"; the planner then sees no file and moves on.
-    await target.network.waitForQuiet(
-      firstQuiet,
-      Math.min(left(), target.downloadTimeoutMs),
-      begun,
-    );
+    await target.network.waitForQuiet(firstQuiet, startLeft(), begun);
   }
   await loadedOrDownloading(target, seen, Math.min(left(), LOAD_WAIT_MS));
+  const startMs = target.downloadTimeoutMs;
+  if (expectDownload && !begun() && startLeft() === 0) {
+    await stopSilentNavigation(target, startMs, true);
+  }
   const settledPages = await tabsScriptFree(target);
-  const started = settledPages ? begun() : await lateDownloads(target, seen, left);
+  const started = settledPages ? begun() : await lateDownloads(target, seen, left, startLeft);
+  if (expectDownload && !started) await stopSilentNavigation(target, startMs, true);
   if (target.capture.pending > 0) await target.capture.settle(left());
   followNewTab(target, pagesBefore);
   if (started) return;
@@ -142,18 +154,55 @@ export async function afterInteraction(
  * late): waits while its requests settle, and once more after each batch of downloads. True when
  * any download began since `seen`.
  */
-async function lateDownloads(target: ActionTarget, seen: number, left: () => number) {
+async function lateDownloads(
+  target: ActionTarget,
+  seen: number,
+  left: () => number,
+  firstWindow: () => number,
+) {
   let last = seen;
+  let startLeft = firstWindow;
   for (;;) {
     const begun = () => target.capture.started > last;
-    await target.network.waitForQuiet(QUIET_MS, Math.min(left(), target.downloadTimeoutMs), begun);
-    const more = await target.capture.waitForStart(last, Math.min(left(), DOWNLOAD_GRACE_MS));
+    await target.network.waitForQuiet(QUIET_MS, startLeft(), begun);
+    const more = await target.capture.waitForStart(last, Math.min(startLeft(), DOWNLOAD_GRACE_MS));
     if (!more || left() === 0) break;
     last = target.capture.started;
     await target.capture.settle(left());
+    // the next file of a batch gets a window of its own, from the end of the last one
+    startLeft = startWindow(target, Date.now() + left());
   }
 
   return target.capture.started > seen;
+}
+
+/**
+ * Gives up on a navigation of the active tab whose server has not answered after `waitedMs`:
+ * stops it, so the tab answers again (a tab waiting on a navigation runs no script and takes no
+ * screenshot), and fails the action saying so. Does nothing when no navigation is waiting.
+ */
+async function stopSilentNavigation(
+  target: ActionTarget,
+  waitedMs: number,
+  expectDownload: boolean,
+): Promise<void> {
+  const page = target.page();
+  const [url] = target.network.unansweredNavigations(page);
+  if (!url) return;
+  const cdp = await target.context.newCDPSession(page);
+  try {
+    await bounded(cdp.send('Page.stopLoading'), PROBE_MS);
+  } finally {
+    await cdp.detach().catch(() => undefined);
+  }
+  const seconds = Math.round(waitedMs / 100) / 10;
+  const silent = `${url.slice(0, 300)} did not answer within`;
+  throw expectDownload
+    ? new ActionError(
+        'download_not_started',
+        `No download started: ${silent} download_timeout (${seconds} s), and its request was stopped`,
+      )
+    : new ActionError('navigation_timeout', `${silent} ${seconds} s, and its request was stopped`);
 }
 
 /** A tab that never committed a page (its navigation became a download, or it is blank). */
@@ -175,14 +224,23 @@ function followNewTab(target: ActionTarget, pagesBefore: Set<Page>): void {
 }
 
 /** Opens a URL in the active tab; a URL that turns into a download is not an error. */
-export async function navigate(target: ActionTarget, url: string, until: number): Promise<void> {
+export async function navigate(
+  target: ActionTarget,
+  url: string,
+  until: number,
+  expectDownload = false,
+): Promise<void> {
   const startedBefore = target.capture.started;
   const pagesBefore = new Set(target.context.pages());
-  const timeout = Math.max(1, until - Date.now());
+  // a file's URL gets download_timeout to answer, a page's the whole action
+  const answerBy = expectDownload ? startWindow(target, until)() : until - Date.now();
   try {
     // a page that never finishes loading must not hold the step: the load wait comes after
-    await target.page().goto(url, { timeout, waitUntil: 'commit' });
+    await target.page().goto(url, { timeout: Math.max(1, answerBy), waitUntil: 'commit' });
   } catch (error) {
+    if (target.capture.started === startedBefore) {
+      await stopSilentNavigation(target, answerBy, expectDownload);
+    }
     if (!isDownloadAbort(error)) throw new ActionError('navigation_failed', firstLineOf(error));
     const wait = Math.min(target.downloadTimeoutMs, until - Date.now());
     if (!(await target.capture.waitForStart(startedBefore, wait))) {
@@ -197,11 +255,14 @@ async function click(target: ActionTarget, id: string, expect: boolean, until: n
   const startedBefore = target.capture.started;
   const pagesBefore = new Set(target.context.pages());
   const scriptFree = await tabsScriptFree(target);
+  // the click waits for the navigation it starts to be answered: a file gets download_timeout
+  const answerBy = expect ? startWindow(target, until)() : until - Date.now();
   try {
-    await handle.click({ timeout: Math.max(1, until - Date.now()) });
+    await handle.click({ timeout: Math.max(1, answerBy) });
   } catch (error) {
     // a click that starts a download can end in an aborted navigation: that is success
     if (target.capture.started === startedBefore) {
+      await stopSilentNavigation(target, answerBy, expect);
       throw new ActionError('click_failed', `Click on ${id} failed: ${firstLineOf(error)}`);
     }
   } finally {
@@ -290,7 +351,7 @@ function dispatch(target: ActionTarget, action: Action, until: number): Promise<
     case 'click':
       return click(target, action.element, action.expectDownload === true, until);
     case 'navigate':
-      return navigate(target, action.url, until);
+      return navigate(target, action.url, until, action.expectDownload === true);
     case 'press':
       return press(target, action.key, action.element, until);
     case 'print_pdf':

@@ -129,7 +129,7 @@ export class DownloadCapture {
     this.#finished.push(file);
   }
 
-  /** Stops for good: no download is fetched again or stored once the run has ended. */
+  /** Stops for good once the run has ended: no download starts, is fetched again or is stored. */
   stop(): void {
     this.#stopped = true;
   }
@@ -140,6 +140,11 @@ export class DownloadCapture {
   }
 
   #onDownload(download: Download): void {
+    // the run has ended: a download that begins now is not part of it
+    if (this.#stopped) {
+      download.cancel().catch(() => undefined);
+      return;
+    }
     this.#started += 1;
     if (this.#startedUrls.size < 1000) this.#startedUrls.add(download.url());
     for (const listener of [...this.#startListeners]) listener();

@@ -1,4 +1,4 @@
-import type { BrowserContext, Frame, Request } from 'playwright-core';
+import type { BrowserContext, Frame, Page, Request } from 'playwright-core';
 
 function frameOf(request: Request): Frame | null {
   try {
@@ -21,11 +21,13 @@ const BACKGROUND_AFTER_MS = 60_000;
  */
 export class NetworkActivity {
   readonly #inFlight = new Map<Request, number>();
+  readonly #answered = new WeakSet<Request>();
 
   constructor(context: BrowserContext) {
     context.on('request', (request) => {
       if (WATCHED_TYPES.has(request.resourceType())) this.#inFlight.set(request, Date.now());
     });
+    context.on('response', (response) => this.#answered.add(response.request()));
     const done = (request: Request) => this.#inFlight.delete(request);
     // a closed tab's requests never report an end
     context.on('page', (page) =>
@@ -46,6 +48,17 @@ export class NetworkActivity {
       const html = /^text\/html/i.test(headers['content-type'] ?? '');
       if (html && request.resourceType() === 'document') done(request);
     });
+  }
+
+  /** URLs that `page` is navigating to whose servers have not answered yet. */
+  unansweredNavigations(page: Page): string[] {
+    const urls: string[] = [];
+    for (const request of this.#inFlight.keys()) {
+      const frame = frameOf(request);
+      if (!request.isNavigationRequest() || this.#answered.has(request)) continue;
+      if (frame && frame.parentFrame() === null && frame.page() === page) urls.push(request.url());
+    }
+    return urls;
   }
 
   /** Requests the page is still working on (documents, and script requests under a minute). */

@@ -248,6 +248,7 @@ class PlaywrightSession implements BrowserSession, ActionTarget {
   async close(): Promise<{ traceKey: string | null }> {
     if (this.#closed) return { traceKey: null };
     this.#closed = true;
+    this.capture.stop();
     try {
       return await this.#launched.finish(this.#deps.artifacts, this.#options);
     } finally {
