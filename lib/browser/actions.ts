@@ -121,13 +121,15 @@ export async function afterInteraction(
 ): Promise<void> {
   const left = () => Math.max(0, until - Date.now());
   const startLeft = startWindow(target, until);
+  // every quiet time below counts from the action at the earliest, not from the wait's own start
+  const actedAt = Date.now();
   const seen = startedBefore;
   const begun = () => target.capture.started > seen;
   const firstQuiet = scriptFree ? SCRIPT_FREE_QUIET_MS : expectDownload ? NO_DOWNLOAD_QUIET_MS : 0;
   if (firstQuiet > 0) {
     // Limitation: an export computed in the page for longer than NO_DOWNLOAD_QUIET_MS with no
     // request open is taken for "no download"; the planner then sees no file and moves on.
-    await target.network.waitForQuiet(firstQuiet, startLeft(), begun);
+    await target.network.waitForQuiet(firstQuiet, startLeft(), begun, actedAt);
   }
   await loadedOrDownloading(target, seen, Math.min(left(), LOAD_WAIT_MS));
   const startMs = target.downloadTimeoutMs;
@@ -135,7 +137,9 @@ export async function afterInteraction(
     await stopSilentNavigation(target, startMs, true);
   }
   const settledPages = await tabsScriptFree(target);
-  const started = settledPages ? begun() : await lateDownloads(target, seen, left, startLeft);
+  const started = settledPages
+    ? begun()
+    : await lateDownloads(target, seen, left, { window: startLeft, since: actedAt });
   if (expectDownload && !started) await stopSilentNavigation(target, startMs, true);
   if (target.capture.pending > 0) await target.capture.settle(left());
   followNewTab(target, pagesBefore);
@@ -146,31 +150,34 @@ export async function afterInteraction(
     .catch(() => undefined);
   if (settledPages) return;
   // a single-page app asks for its data once its scripts have run: let those requests settle
-  await target.network.waitForQuiet(AFTER_LOAD_QUIET_MS, Math.min(left(), LOAD_WAIT_MS));
+  const wait = Math.min(left(), LOAD_WAIT_MS);
+  await target.network.waitForQuiet(AFTER_LOAD_QUIET_MS, wait, undefined, actedAt);
 }
 
 /**
  * The page may go on starting downloads (several files from one click, an export answering
  * late): waits while its requests settle, and once more after each batch of downloads. True when
- * any download began since `seen`.
+ * any download began since `seen`. `first` is the window and quiet start of the first wait.
  */
 async function lateDownloads(
   target: ActionTarget,
   seen: number,
   left: () => number,
-  firstWindow: () => number,
+  first: { window: () => number; since: number },
 ) {
   let last = seen;
-  let startLeft = firstWindow;
+  let startLeft = first.window;
+  let since = first.since;
   for (;;) {
     const begun = () => target.capture.started > last;
-    await target.network.waitForQuiet(QUIET_MS, startLeft(), begun);
+    await target.network.waitForQuiet(QUIET_MS, startLeft(), begun, since);
     const more = await target.capture.waitForStart(last, Math.min(startLeft(), DOWNLOAD_GRACE_MS));
     if (!more || left() === 0) break;
     last = target.capture.started;
     await target.capture.settle(left());
-    // the next file of a batch gets a window of its own, from the end of the last one
+    // the next file of a batch gets a window and a quiet time of its own, from the end of the last
     startLeft = startWindow(target, Date.now() + left());
+    since = Date.now();
   }
 
   return target.capture.started > seen;

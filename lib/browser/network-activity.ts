@@ -23,20 +23,33 @@ export class NetworkActivity {
   readonly #inFlight = new Map<Request, number>();
   readonly #answered = new WeakSet<Request>();
 
+  /** When a watched request last began or ended, or a tab last loaded. */
+  #lastActivity = Date.now();
+
   constructor(context: BrowserContext) {
     context.on('request', (request) => {
-      if (WATCHED_TYPES.has(request.resourceType())) this.#inFlight.set(request, Date.now());
+      if (!WATCHED_TYPES.has(request.resourceType())) return;
+      this.#inFlight.set(request, Date.now());
+      this.#lastActivity = Date.now();
     });
     context.on('response', (response) => this.#answered.add(response.request()));
-    const done = (request: Request) => this.#inFlight.delete(request);
-    // a closed tab's requests never report an end
-    context.on('page', (page) =>
+    const done = (request: Request) => {
+      if (this.#inFlight.delete(request)) this.#lastActivity = Date.now();
+    };
+    const watch = (page: Page) => {
+      // a closed tab's requests never report an end
       page.on('close', () => {
         for (const request of this.#inFlight.keys()) {
           if (frameOf(request)?.page() === page) done(request);
         }
-      }),
-    );
+      });
+      // the scripts of a page that has just loaded may start its data requests
+      page.on('load', () => {
+        this.#lastActivity = Date.now();
+      });
+    };
+    for (const page of context.pages()) watch(page);
+    context.on('page', watch);
     context.on('requestfinished', done);
     context.on('requestfailed', done);
     // a request whose response became a download never "finishes" as far as events go
@@ -73,22 +86,22 @@ export class NetworkActivity {
   }
 
   /**
-   * Waits until no watched request has been in flight for `quietMs`, until `timeoutMs`, or until
-   * `done()` says the wait is no longer needed.
+   * Waits until no watched request has been in flight, and no tab has loaded, for `quietMs`
+   * counted from `since` at the earliest (the start of the wait unless given), until `timeoutMs`,
+   * or until `done()` says the wait is no longer needed.
    */
-  async waitForQuiet(quietMs: number, timeoutMs: number, done = () => false): Promise<boolean> {
+  async waitForQuiet(
+    quietMs: number,
+    timeoutMs: number,
+    done = () => false,
+    since = Date.now(),
+  ): Promise<boolean> {
     const until = Date.now() + timeoutMs;
-    let quietSince = this.inFlight === 0 ? Date.now() : null;
-    while (Date.now() < until && !done()) {
-      if (this.inFlight === 0) {
-        quietSince ??= Date.now();
-        if (Date.now() - quietSince >= quietMs) return true;
-      } else {
-        quietSince = null;
-      }
+    for (;;) {
+      const quietFor = Date.now() - Math.max(this.#lastActivity, since);
+      if (this.inFlight === 0 && quietFor >= quietMs) return true;
+      if (Date.now() >= until || done()) return false;
       await new Promise((resolve) => setTimeout(resolve, POLL_MS));
     }
-
-    return false;
   }
 }

@@ -10,7 +10,7 @@ import { directoryBytes, workDirEntries } from '../support/work-dir.ts';
 const RUNS = 50;
 /** Temp folders other test files make and remove themselves (they may run alongside). */
 const OTHERS =
-  /^(retriever$|retriever-(test|api|local|process|restart|tls)-|small-disk-|fixture-tls-|external-profile-|registry-|tsx-|vitest)/;
+  /^(retriever$|retriever-(test|api|local|process|restart|tls)-|small-disk-|fixture-tls-|external-profile-|registry-|tsx-|vitest|cdk\.out)/;
 let harness: BrowserHarness;
 let site: Site;
 
