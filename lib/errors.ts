@@ -44,6 +44,14 @@ export class RunNotFoundError extends RetrieverError {
   }
 }
 
+/** A browser profile that does not exist or belongs to another owner (HTTP 404). */
+export class ProfileNotFoundError extends RetrieverError {
+  constructor(profileId: string) {
+    super('profile_not_found', `Browser profile not found: ${profileId}`);
+    this.name = 'ProfileNotFoundError';
+  }
+}
+
 /** A write that conflicts with the run's current state, such as cancelling an ended run (409). */
 export class ConflictError extends RetrieverError {
   constructor(message: string) {
@@ -159,6 +167,7 @@ const HTTP_STATUS: Record<string, number> = {
   BadRequestError: 400,
   AuthError: 403,
   RunNotFoundError: 404,
+  ProfileNotFoundError: 404,
   ConflictError: 409,
   BlockedAddressError: 400,
   RequestValidationError: 422,

@@ -9,6 +9,7 @@ import { bounded } from './bounded.ts';
 import { killBrowserOfProfile } from './kill-browser.ts';
 import { attachBrowser, chromiumArgs, chromiumExecutable, playwright } from './launcher.ts';
 import type { DownloadHint } from './response-log.ts';
+import { StorageStateSchema } from './storage-state.ts';
 import type { SessionOptions } from './types.ts';
 import { createSessionDirs, removeSessionDirs, type SessionDirs } from './work-dir.ts';
 
@@ -67,9 +68,17 @@ export function ignoreCertificateErrors(config: Config, startUrl: string | null 
   );
 }
 
+/**
+ * Restores cookies and local storage saved by an earlier invocation or a profile. The browser
+ * loads each origin's storage in a page of its own whose requests it answers itself, so nothing
+ * is sent to the origins.
+ */
 async function applyStorageState(context: BrowserContext, state: unknown): Promise<void> {
-  const cookies = (state as { cookies?: Parameters<BrowserContext['addCookies']>[0] })?.cookies;
-  if (Array.isArray(cookies) && cookies.length > 0) await context.addCookies(cookies);
+  const parsed = StorageStateSchema.safeParse(state);
+  if (!parsed.success) return;
+  const { cookies, origins } = parsed.data;
+  if (cookies.length === 0 && origins.length === 0) return;
+  await context.setStorageState(parsed.data as Parameters<BrowserContext['setStorageState']>[0]);
 }
 
 async function exposeBindings(context: BrowserContext, bindings: PageBindings, hooks: () => void) {

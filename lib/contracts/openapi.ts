@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CreateProfileSchema, ProfileListSchema, ProfileSchema } from './profile.ts';
 import { createTaskRequestSchema } from './request.ts';
 import { RUN_STATUSES, RunListSchema, RunSchema } from './run.ts';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, RetryWebhookSchema } from './run-queries.ts';
@@ -158,6 +159,69 @@ function runPaths(): JsonObject {
   };
 }
 
+const PROFILE_ID_PARAMETER = {
+  name: 'profile_id',
+  in: 'path',
+  required: true,
+  schema: { type: 'string', pattern: '^bp_[0-9A-HJKMNP-TV-Z]{26}$' },
+};
+const PROFILE_NOT_FOUND = json(ref('Detail'), 'Unknown profile, or a profile of another owner');
+
+/** Saved browser profiles (cookies and local storage of a finished run). */
+function profilePaths(): JsonObject {
+  return {
+    '/v1/browser_profiles': {
+      post: {
+        operationId: 'createBrowserProfile',
+        summary: 'Save the browser state a finished run left as a profile',
+        requestBody: body('CreateBrowserProfileRequest'),
+        responses: {
+          '200': json(ref('BrowserProfile'), 'The profile'),
+          '400': json(ref('Detail'), 'The run left no browser state'),
+          '404': NOT_FOUND,
+          '409': json(ref('Detail'), 'The run has not ended, or the owner has 100 profiles'),
+          '415': NOT_JSON,
+          ...COMMON_ERRORS,
+        },
+      },
+      get: {
+        operationId: 'listBrowserProfiles',
+        summary: "The caller's profiles, newest first",
+        responses: { '200': json(ref('BrowserProfileList'), 'The profiles'), ...COMMON_ERRORS },
+      },
+    },
+    '/v1/browser_profiles/{profile_id}': {
+      get: {
+        operationId: 'getBrowserProfile',
+        summary: 'One profile (never its cookies or storage)',
+        parameters: [PROFILE_ID_PARAMETER],
+        responses: {
+          '200': json(ref('BrowserProfile'), 'The profile'),
+          '404': PROFILE_NOT_FOUND,
+          ...COMMON_ERRORS,
+        },
+      },
+      delete: {
+        operationId: 'deleteBrowserProfile',
+        summary: 'Delete a profile and its saved state',
+        parameters: [PROFILE_ID_PARAMETER],
+        responses: {
+          '200': json(
+            {
+              type: 'object',
+              required: ['browser_profile_id', 'deleted'],
+              properties: { browser_profile_id: { type: 'string' }, deleted: { const: true } },
+            },
+            'The profile was deleted',
+          ),
+          '404': PROFILE_NOT_FOUND,
+          ...COMMON_ERRORS,
+        },
+      },
+    },
+  };
+}
+
 /** One-time codes and the public routes. */
 function servicePaths(): JsonObject {
   return {
@@ -206,7 +270,7 @@ export function buildOpenApiDocument(maxStepsLimit: number): JsonObject {
       description: 'Download files from websites with a browser agent.',
     },
     security: [{ ApiKey: [] }, { Bearer: [] }],
-    paths: { ...runCollectionPaths(), ...runPaths(), ...servicePaths() },
+    paths: { ...runCollectionPaths(), ...runPaths(), ...profilePaths(), ...servicePaths() },
     components: {
       securitySchemes: {
         ApiKey: { type: 'apiKey', in: 'header', name: 'x-api-key' },
@@ -219,6 +283,9 @@ export function buildOpenApiDocument(maxStepsLimit: number): JsonObject {
         RetryWebhookRequest: component(RetryWebhookSchema, 'input'),
         TotpPushRequest: component(TotpPushSchema, 'input'),
         PushedCode: component(PushedCodeSchema, 'output'),
+        CreateBrowserProfileRequest: component(CreateProfileSchema, 'input'),
+        BrowserProfile: component(ProfileSchema, 'output'),
+        BrowserProfileList: component(ProfileListSchema, 'output'),
         Detail: DETAIL,
         ValidationError: VALIDATION_ERROR,
         InternalError: INTERNAL_ERROR,

@@ -14,6 +14,8 @@ export interface ArtifactStore {
   putBytes(key: string, body: Buffer | string, contentType?: string): Promise<PutResult>;
   getBytes(key: string): Promise<Buffer | null>;
   delete(key: string): Promise<void>;
+  /** Every key under `prefix`, in key order. */
+  list(prefix: string): Promise<string[]>;
   /** A signed GET URL valid for `ttlSeconds`. */
   signedUrl(key: string, ttlSeconds: number, downloadName?: string): Promise<string>;
 }
@@ -24,4 +26,11 @@ export const runKeys = {
     `runs/${runId}/screenshots/${String(step).padStart(4, '0')}.png`,
   trace: (runId: string, part: number) => `runs/${runId}/trace-${part}.zip`,
   checkpoint: (runId: string) => `runs/${runId}/checkpoint.json`,
+};
+
+/** Saved browser profiles live outside `runs/`, so the run artifacts' expiry leaves them alone. */
+export const profileKeys = {
+  /** An owner's folder: a hash of the owner, so any owner name makes a safe key. */
+  folder: (ownerKey: string) => `profiles/${ownerKey}/`,
+  profile: (ownerKey: string, profileId: string) => `profiles/${ownerKey}/${profileId}.json`,
 };

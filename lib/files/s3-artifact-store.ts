@@ -4,6 +4,7 @@ import { pipeline } from 'node:stream/promises';
 import {
   DeleteObjectCommand,
   GetObjectCommand,
+  ListObjectsV2Command,
   NoSuchKey,
   PutObjectCommand,
   type S3Client,
@@ -92,6 +93,24 @@ export class S3ArtifactStore implements ArtifactStore {
 
   async delete(key: string): Promise<void> {
     await this.#s3.send(new DeleteObjectCommand({ Bucket: this.#bucket, Key: key }));
+  }
+
+  async list(prefix: string): Promise<string[]> {
+    const keys: string[] = [];
+    let token: string | undefined;
+    do {
+      const page = await this.#s3.send(
+        new ListObjectsV2Command({
+          Bucket: this.#bucket,
+          Prefix: prefix,
+          ContinuationToken: token,
+        }),
+      );
+      for (const entry of page.Contents ?? []) if (entry.Key) keys.push(entry.Key);
+      token = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (token);
+
+    return keys.sort();
   }
 
   signedUrl(key: string, ttlSeconds: number, downloadName?: string): Promise<string> {

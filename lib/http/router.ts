@@ -2,7 +2,7 @@ import { MethodNotAllowedError, RouteNotFoundError } from '../errors.ts';
 
 /** One operation of the API. Paths name their parameters as `{name}`. */
 export interface Route<Context> {
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'DELETE';
   path: string;
   /** Served without an API key. */
   public?: boolean;

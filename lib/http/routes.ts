@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { buildOpenApiDocument } from '../contracts/openapi.ts';
+import { CreateProfileSchema } from '../contracts/profile.ts';
 import { createTaskRequestSchema } from '../contracts/request.ts';
 import {
   DEFAULT_PAGE_SIZE,
@@ -10,6 +11,8 @@ import { TotpPushSchema } from '../contracts/totp.ts';
 import { BadRequestError, InvalidCursorError, RequestValidationError } from '../errors.ts';
 import { retryWebhook } from '../notify/retry-webhook.ts';
 import { extractCode } from '../otp/extract-code.ts';
+import { createProfile, deleteProfile, getOwnedProfile } from '../profiles/profile-operations.ts';
+import { ProfileStore } from '../profiles/profile-store.ts';
 import { cancelRun } from '../runs/cancel-run.ts';
 import { createRun } from '../runs/create-run.ts';
 import { getOwnedRun } from '../runs/get-run.ts';
@@ -84,9 +87,11 @@ function viewOf(deps: ApiDeps, record: RunRecord) {
 export function createRoutes(deps: ApiDeps): Route<RouteContext>[] {
   const taskSchema = createTaskRequestSchema(deps.settings.maxStepsLimit);
   const openApi = buildOpenApiDocument(deps.settings.maxStepsLimit);
+  const profiles = new ProfileStore(deps.artifacts);
   const createDeps = {
     ...deps,
     store: deps.runs,
+    profiles,
     proxyLocations: deps.settings.proxyLocations,
     aiFallback: deps.settings.aiFallback,
   };
@@ -130,5 +135,35 @@ export function createRoutes(deps: ApiDeps): Route<RouteContext>[] {
       },
     },
     { method: 'POST', path: '/v1/credentials/totp', handle: (context) => pushCode(deps, context) },
+    ...profileRoutes(deps, profiles),
+  ];
+}
+
+/** Saved browser profiles (section 7 of the contract). */
+function profileRoutes(deps: ApiDeps, profiles: ProfileStore): Route<RouteContext>[] {
+  return [
+    {
+      method: 'POST',
+      path: '/v1/browser_profiles',
+      handle: async ({ request, owner }) => {
+        const body = parse(CreateProfileSchema, readRequiredJsonBody(request), 'body');
+        return createProfile(owner, body, { ...deps, profiles });
+      },
+    },
+    {
+      method: 'GET',
+      path: '/v1/browser_profiles',
+      handle: async ({ owner }) => ({ browser_profiles: await profiles.list(owner) }),
+    },
+    {
+      method: 'GET',
+      path: '/v1/browser_profiles/{profile_id}',
+      handle: ({ owner }, { profile_id }) => getOwnedProfile(profiles, owner, profile_id),
+    },
+    {
+      method: 'DELETE',
+      path: '/v1/browser_profiles/{profile_id}',
+      handle: ({ owner }, { profile_id }) => deleteProfile(profiles, owner, profile_id),
+    },
   ];
 }

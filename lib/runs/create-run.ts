@@ -3,6 +3,7 @@ import type { TaskRequestInput } from '../contracts/request.ts';
 import { normalizeStartUrl, type RunRequest, withDefaults } from '../contracts/request.ts';
 import { BadRequestError, describeError } from '../errors.ts';
 import type { CallbackTargets } from '../net/request-targets.ts';
+import type { ProfileStore } from '../profiles/profile-store.ts';
 import { newRunId } from './ids.ts';
 import { newRunRecord, type RunRecord } from './run-record.ts';
 import type { RunStarter } from './run-starter.ts';
@@ -25,6 +26,8 @@ export interface CreateRunDeps {
   aiFallback: boolean;
   /** The network rules (section 9) for the addresses the service will contact. */
   checkTargets?: TargetCheck;
+  /** Saved browser profiles, for runs that start from one. */
+  profiles: Pick<ProfileStore, 'get'>;
 }
 
 /** Refuses a proxy location that this deployment cannot honour, rather than going direct. */
@@ -37,19 +40,24 @@ function checkProxyLocation(request: RunRequest, configured: readonly string[]):
   );
 }
 
-// Limitation: sessions and profiles are refused because their store does not exist yet; the
-// session and profile endpoints of section 7 will lift this.
-function checkStartingState(request: RunRequest): void {
+/** Refuses a session or profile the caller does not have (400, as for other unusable values). */
+// Limitation: browser sessions (pbs_) are not built yet, so every session id is refused.
+async function checkStartingState(
+  owner: string,
+  request: RunRequest,
+  profiles: CreateRunDeps['profiles'],
+): Promise<void> {
   if (request.browser_session_id) {
     throw new BadRequestError(
       `Unknown browser session ${request.browser_session_id}: browser sessions are not ` +
         'available in this deployment yet',
     );
   }
-  if (request.browser_profile_id) {
+  const profileId = request.browser_profile_id;
+  if (profileId && !(await profiles.get(owner, profileId))) {
     throw new BadRequestError(
-      `Unknown browser profile ${request.browser_profile_id}: browser profiles are not ` +
-        'available in this deployment yet',
+      `Unknown browser profile ${profileId}: create one from a finished run with ` +
+        'POST /v1/browser_profiles',
     );
   }
 }
@@ -67,7 +75,7 @@ export async function createRun(
   const defaults = withDefaults(body);
   const request = { ...defaults, url: defaults.url && normalizeStartUrl(defaults.url) };
   checkProxyLocation(request, deps.proxyLocations);
-  checkStartingState(request);
+  await checkStartingState(owner, request, deps.profiles);
   // The start URL is checked by the browser when it connects, and again after every redirect, so
   // that a refusal fails the run with a failure_reason naming the host.
   await deps.checkTargets?.({

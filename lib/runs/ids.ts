@@ -8,6 +8,11 @@ export function newRunId(now = Date.now()): string {
   return `tsk_${nextUlid(now)}`;
 }
 
+/** A new browser profile id: `bp_` and a ULID, so an owner's profiles sort by creation time. */
+export function newProfileId(now = Date.now()): string {
+  return `bp_${nextUlid(now)}`;
+}
+
 /** A new API key: a recognisable prefix and 32 random bytes. */
 export function newApiKey(): string {
   return `rtv_${randomBytes(32).toString('base64url')}`;

@@ -2,9 +2,16 @@ import { overdueOutcome } from '../agent/outcomes.ts';
 import { isTerminal } from '../contracts/run.ts';
 import { RunNotFoundError } from '../errors.ts';
 import type { ArtifactStore } from '../files/artifact-store.ts';
+import { readProfile } from '../profiles/profile-store.ts';
+import type { RunRecord } from '../runs/run-record.ts';
 import type { RunStore } from '../runs/run-store.ts';
 import { runDeadlineOf } from './browser-step.ts';
-import { initialCheckpoint, loadCheckpoint, saveCheckpoint } from './checkpoint.ts';
+import {
+  type Checkpoint,
+  initialCheckpoint,
+  loadCheckpoint,
+  saveCheckpoint,
+} from './checkpoint.ts';
 import type { StepResult } from './payloads.ts';
 
 export interface PrepareDeps {
@@ -29,7 +36,7 @@ export async function prepareRun(deps: PrepareDeps, runId: string): Promise<Step
   const now = deps.clock();
   let checkpoint = await loadCheckpoint(deps.artifacts, runId);
   if (!checkpoint) {
-    checkpoint = initialCheckpoint(runId, run.request.url, new Date(now));
+    checkpoint = await startingCheckpoint(deps, run, new Date(now));
     await saveCheckpoint(deps.artifacts, checkpoint);
   }
   const queued = (await deps.store.get(runId)) ?? run;
@@ -40,4 +47,24 @@ export async function prepareRun(deps: PrepareDeps, runId: string): Promise<Step
   }
 
   return { done: checkpoint.outcome !== null, step_count: checkpoint.step_count };
+}
+
+/**
+ * The checkpoint a run's first step starts from: empty, or holding the saved profile's cookies
+ * and local storage. A profile deleted after the run was created ends the run with that reason.
+ */
+async function startingCheckpoint(deps: PrepareDeps, run: RunRecord, now: Date) {
+  const checkpoint: Checkpoint = initialCheckpoint(run.run_id, run.request.url, now);
+  const profileId = run.request.browser_profile_id;
+  if (!profileId) return checkpoint;
+  const profile = await readProfile(deps.artifacts, run.owner, profileId);
+  if (!profile) {
+    const failure = `The browser profile ${profileId} was deleted before the run started`;
+    return {
+      ...checkpoint,
+      outcome: { status: 'failed' as const, summary: failure, failure_reason: failure },
+    };
+  }
+
+  return { ...checkpoint, storage_state: profile.storageState };
 }

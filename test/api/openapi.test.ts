@@ -89,6 +89,8 @@ describe('GET /openapi.json', () => {
     expect(Object.keys(doc.paths).sort()).toEqual([
       '/healthz',
       '/openapi.json',
+      '/v1/browser_profiles',
+      '/v1/browser_profiles/{profile_id}',
       '/v1/credentials/totp',
       '/v1/run/tasks/download_files',
       '/v1/runs',
