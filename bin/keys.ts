@@ -28,6 +28,7 @@ async function openTarget(aws: boolean): Promise<Target> {
     runs: local.RUNS_TABLE,
     keys: local.KEYS_TABLE,
     codes: local.CODES_TABLE,
+    sessions: local.SESSIONS_TABLE,
   });
   const target = await openConfigured(local);
 

@@ -8,6 +8,7 @@ export interface EnvironmentRefs {
   runsTable: string;
   keysTable: string;
   codesTable: string;
+  sessionsTable: string;
   artifactsBucket: string;
   eventBusName: string;
 }
@@ -18,6 +19,7 @@ export function baseEnvironment(settings: Settings, refs: EnvironmentRefs): Func
     RUNS_TABLE: refs.runsTable,
     KEYS_TABLE: refs.keysTable,
     CODES_TABLE: refs.codesTable,
+    SESSIONS_TABLE: refs.sessionsTable,
     ARTIFACTS_BUCKET: refs.artifactsBucket,
     EVENT_BUS_NAME: refs.eventBusName,
     MAX_STEPS_LIMIT: String(settings.maxStepsLimit),

@@ -17,13 +17,18 @@ export interface ServiceAccess {
 
 /** Gives each function the data and actions it uses, and no more. */
 export function grantServiceAccess(scope: Construct, access: ServiceAccess): void {
-  const { runs, keys, codes, artifacts } = access.storage;
+  const { runs, keys, codes, sessions, artifacts } = access.storage;
   const fns = access.functions;
 
   for (const fn of Object.values(fns)) runs.grantReadWriteData(fn);
   keys.grantReadData(fns.api);
   codes.grantWriteData(fns.api);
   codes.grantReadWriteData(fns['browser-step']);
+  // the api creates sessions and gives them to runs; prepare reads where a run starts; finalize
+  // lets go of a session when its run ends
+  sessions.grantReadWriteData(fns.api);
+  sessions.grantReadData(fns.prepare);
+  sessions.grantReadWriteData(fns.finalize);
   // Reading lets a function sign download URLs; writing is for files, checkpoints, profiles.
   for (const fn of Object.values(fns)) artifacts.grantRead(fn);
   for (const fn of [fns.api, fns.prepare, fns['browser-step']]) artifacts.grantPut(fn);

@@ -49,6 +49,10 @@ const ACCEPTED_WILDCARDS: { finding: RegExp; reason: string }[] = [
     reason: "The runs table's indexes (by-owner, queried to list a caller's runs).",
   },
   {
+    finding: /^Resource::<[A-Za-z0-9]*Sessions[A-Za-z0-9]*\.Arn>\/index\/\*$/,
+    reason: "The sessions table's indexes (by-owner, queried to list a caller's sessions).",
+  },
+  {
     finding: /^Resource::arn:<AWS::Partition>:states:.+:execution:.+:\*$/,
     reason:
       'Executions of the run state machine only: each is named by its run id, known only when ' +

@@ -147,6 +147,7 @@ export class Retriever extends Construct {
         runsTable: this.storage.runs.tableName,
         keysTable: this.storage.keys.tableName,
         codesTable: this.storage.codes.tableName,
+        sessionsTable: this.storage.sessions.tableName,
         artifactsBucket: this.storage.artifacts.bucketName,
         eventBusName: this.eventBus.eventBusName,
       }),

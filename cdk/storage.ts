@@ -27,6 +27,7 @@ export class Storage extends Construct {
   readonly runs: ITable;
   readonly keys: ITable;
   readonly codes: ITable;
+  readonly sessions: ITable;
   readonly artifacts: IBucket;
 
   constructor(scope: Construct, id: string, props: StorageProps) {
@@ -42,6 +43,18 @@ export class Storage extends Construct {
     this.runs = runs;
     this.keys = this.#table('Keys', { name: 'key_hash' }, undefined, removalPolicy, false);
     this.codes = this.#table('Codes', { name: 'totp_identifier' }, 'code_id', removalPolicy);
+    const sessions = this.#table(
+      'Sessions',
+      { name: 'browser_session_id' },
+      undefined,
+      removalPolicy,
+    );
+    sessions.addGlobalSecondaryIndex({
+      indexName: OWNER_INDEX,
+      partitionKey: { name: 'owner', type: AttributeType.STRING },
+      sortKey: { name: 'browser_session_id', type: AttributeType.STRING },
+    });
+    this.sessions = sessions;
     this.artifacts = this.#bucket(props);
   }
 

@@ -28,6 +28,7 @@ export const ConfigSchema = z.object({
   RUNS_TABLE: z.string().min(3).default('retriever-runs'),
   KEYS_TABLE: z.string().min(3).default('retriever-keys'),
   CODES_TABLE: z.string().min(3).default('retriever-codes'),
+  SESSIONS_TABLE: z.string().min(3).default('retriever-sessions'),
   ARTIFACTS_BUCKET: z.string().min(3).default('retriever-artifacts'),
   STATE_MACHINE_ARN: z.string().default(''),
   EVENT_BUS_NAME: z.string().default('default'),

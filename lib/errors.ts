@@ -52,6 +52,14 @@ export class ProfileNotFoundError extends RetrieverError {
   }
 }
 
+/** A browser session that does not exist or belongs to another owner (HTTP 404). */
+export class SessionNotFoundError extends RetrieverError {
+  constructor(sessionId: string) {
+    super('session_not_found', `Browser session not found: ${sessionId}`);
+    this.name = 'SessionNotFoundError';
+  }
+}
+
 /** A write that conflicts with the run's current state, such as cancelling an ended run (409). */
 export class ConflictError extends RetrieverError {
   constructor(message: string) {
@@ -168,6 +176,7 @@ const HTTP_STATUS: Record<string, number> = {
   AuthError: 403,
   RunNotFoundError: 404,
   ProfileNotFoundError: 404,
+  SessionNotFoundError: 404,
   ConflictError: 409,
   BlockedAddressError: 400,
   RequestValidationError: 422,
@@ -191,6 +200,14 @@ export function firstLineOf(error: unknown): string {
   const message = stripVTControlCharacters(error instanceof Error ? error.message : String(error));
 
   return (message.split('\n')[0] ?? '').trim().slice(0, 300);
+}
+
+/** Longest id echoed back in a 404; anything longer cannot be one of our ids anyway. */
+const MAX_SHOWN_ID = 64;
+
+/** An id as a 404 message shows it: cut to 64 characters. */
+export function shownId(id: string): string {
+  return id.length > MAX_SHOWN_ID ? `${id.slice(0, MAX_SHOWN_ID)}...` : id;
 }
 
 /** A short message safe to show a caller for any error. */

@@ -70,6 +70,7 @@ async function browserRun(
     runs: config.RUNS_TABLE,
     keys: config.KEYS_TABLE,
     codes: config.CODES_TABLE,
+    sessions: config.SESSIONS_TABLE,
   });
   const runs = new DynamoRunStore(clients.dynamodb, config.RUNS_TABLE);
   const runId = newRunId();

@@ -17,6 +17,7 @@ import { DynamoCodeStore } from '../../lib/otp/code-store.ts';
 import { DynamoKeyStore } from '../../lib/runs/key-store.ts';
 import type { RunStarter } from '../../lib/runs/run-starter.ts';
 import { DynamoRunStore } from '../../lib/runs/run-store.ts';
+import { DynamoSessionStore } from '../../lib/sessions/session-store.ts';
 import { SfnRunStarter } from '../../lib/workflow/sfn-starter.ts';
 
 /**
@@ -86,6 +87,7 @@ export function createDeployedDeps(config: Config, parts: DeploymentParts): ApiD
     runs: new DynamoRunStore(clients.dynamodb, config.RUNS_TABLE),
     keys: new DynamoKeyStore(clients.dynamodb, config.KEYS_TABLE),
     codes: new DynamoCodeStore(clients.dynamodb, config.CODES_TABLE),
+    sessions: new DynamoSessionStore(clients.dynamodb, config.SESSIONS_TABLE),
     artifacts: new S3ArtifactStore(clients.s3, config.ARTIFACTS_BUCKET),
     logger: createLogger('retriever-api', config.LOG_LEVEL),
     clock: () => new Date(),

@@ -3,6 +3,7 @@ import { CreateProfileSchema, ProfileListSchema, ProfileSchema } from './profile
 import { createTaskRequestSchema } from './request.ts';
 import { RUN_STATUSES, RunListSchema, RunSchema } from './run.ts';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, RetryWebhookSchema } from './run-queries.ts';
+import { CreateSessionSchema, SessionListSchema, SessionSchema } from './session.ts';
 import { PushedCodeSchema, TotpPushSchema } from './totp.ts';
 
 type JsonObject = Record<string, unknown>;
@@ -91,6 +92,7 @@ function runCollectionPaths(): JsonObject {
         responses: {
           '200': json(ref('Run'), 'The run, status created or queued'),
           '400': json(ref('Detail'), 'A value this deployment cannot use'),
+          '409': json(ref('Detail'), 'The browser session is busy with another run'),
           '413': json(ref('Detail'), 'Body larger than 256 KiB'),
           '415': NOT_JSON,
           ...COMMON_ERRORS,
@@ -222,6 +224,50 @@ function profilePaths(): JsonObject {
   };
 }
 
+const SESSION_ID_PARAMETER = {
+  name: 'session_id',
+  in: 'path',
+  required: true,
+  schema: { type: 'string', pattern: '^pbs_[0-9A-HJKMNP-TV-Z]{26}$' },
+};
+const SESSION_ANSWER = json(ref('BrowserSession'), 'The session');
+const SESSION_NOT_FOUND = json(ref('Detail'), 'Unknown session, or a session of another owner');
+
+/** Browser sessions: one browser state carried from run to run for a time limit. */
+function sessionPaths(): JsonObject {
+  return {
+    '/v1/browser_sessions': {
+      post: {
+        operationId: 'createBrowserSession',
+        summary: 'Open a session that runs can share, one at a time',
+        requestBody: body('CreateBrowserSessionRequest', false),
+        responses: { '200': SESSION_ANSWER, '415': NOT_JSON, ...COMMON_ERRORS },
+      },
+      get: {
+        operationId: 'listBrowserSessions',
+        summary: "The caller's sessions, newest first (at most 100)",
+        responses: { '200': json(ref('BrowserSessionList'), 'The sessions'), ...COMMON_ERRORS },
+      },
+    },
+    '/v1/browser_sessions/{session_id}': {
+      get: {
+        operationId: 'getBrowserSession',
+        summary: 'One session',
+        parameters: [SESSION_ID_PARAMETER],
+        responses: { '200': SESSION_ANSWER, '404': SESSION_NOT_FOUND, ...COMMON_ERRORS },
+      },
+    },
+    '/v1/browser_sessions/{session_id}/close': {
+      post: {
+        operationId: 'closeBrowserSession',
+        summary: 'Close a session: it takes no more runs',
+        parameters: [SESSION_ID_PARAMETER],
+        responses: { '200': SESSION_ANSWER, '404': SESSION_NOT_FOUND, ...COMMON_ERRORS },
+      },
+    },
+  };
+}
+
 /** One-time codes and the public routes. */
 function servicePaths(): JsonObject {
   return {
@@ -270,7 +316,13 @@ export function buildOpenApiDocument(maxStepsLimit: number): JsonObject {
       description: 'Download files from websites with a browser agent.',
     },
     security: [{ ApiKey: [] }, { Bearer: [] }],
-    paths: { ...runCollectionPaths(), ...runPaths(), ...profilePaths(), ...servicePaths() },
+    paths: {
+      ...runCollectionPaths(),
+      ...runPaths(),
+      ...profilePaths(),
+      ...sessionPaths(),
+      ...servicePaths(),
+    },
     components: {
       securitySchemes: {
         ApiKey: { type: 'apiKey', in: 'header', name: 'x-api-key' },
@@ -286,6 +338,9 @@ export function buildOpenApiDocument(maxStepsLimit: number): JsonObject {
         CreateBrowserProfileRequest: component(CreateProfileSchema, 'input'),
         BrowserProfile: component(ProfileSchema, 'output'),
         BrowserProfileList: component(ProfileListSchema, 'output'),
+        CreateBrowserSessionRequest: component(CreateSessionSchema, 'input'),
+        BrowserSession: component(SessionSchema, 'output'),
+        BrowserSessionList: component(SessionListSchema, 'output'),
         Detail: DETAIL,
         ValidationError: VALIDATION_ERROR,
         InternalError: INTERNAL_ERROR,

@@ -7,6 +7,7 @@ import type { TargetCheck } from '../runs/create-run.ts';
 import type { KeyStore } from '../runs/key-store.ts';
 import type { RunStarter } from '../runs/run-starter.ts';
 import type { RunStore } from '../runs/run-store.ts';
+import type { SessionStore } from '../sessions/session-store.ts';
 
 /** The deployment settings the API applies. */
 export interface ApiSettings {
@@ -24,6 +25,7 @@ export interface ApiDeps {
   runs: RunStore;
   keys: KeyStore;
   codes: CodeStore;
+  sessions: SessionStore;
   artifacts: ArtifactStore;
   starter: RunStarter;
   webhooks: WebhookSender;

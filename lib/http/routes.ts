@@ -7,6 +7,7 @@ import {
   ListRunsQuerySchema,
   RetryWebhookSchema,
 } from '../contracts/run-queries.ts';
+import { CreateSessionSchema } from '../contracts/session.ts';
 import { TotpPushSchema } from '../contracts/totp.ts';
 import { BadRequestError, InvalidCursorError, RequestValidationError } from '../errors.ts';
 import { retryWebhook } from '../notify/retry-webhook.ts';
@@ -18,6 +19,12 @@ import { createRun } from '../runs/create-run.ts';
 import { getOwnedRun } from '../runs/get-run.ts';
 import type { RunRecord } from '../runs/run-record.ts';
 import { toRunView } from '../runs/run-view.ts';
+import {
+  closeSession,
+  createSession,
+  getOwnedSession,
+  listSessions,
+} from '../sessions/session-operations.ts';
 import type { ApiDeps } from './api-deps.ts';
 import { readJsonBody, readRequiredJsonBody } from './body.ts';
 import { problemsOf } from './problems.ts';
@@ -136,6 +143,36 @@ export function createRoutes(deps: ApiDeps): Route<RouteContext>[] {
     },
     { method: 'POST', path: '/v1/credentials/totp', handle: (context) => pushCode(deps, context) },
     ...profileRoutes(deps, profiles),
+    ...sessionRoutes(deps),
+  ];
+}
+
+/** Browser sessions (section 7 of the contract). */
+function sessionRoutes(deps: ApiDeps): Route<RouteContext>[] {
+  return [
+    {
+      method: 'POST',
+      path: '/v1/browser_sessions',
+      handle: async ({ request, owner }) => {
+        const body = parse(CreateSessionSchema, readJsonBody(request) ?? {}, 'body');
+        return createSession(owner, body, deps);
+      },
+    },
+    {
+      method: 'GET',
+      path: '/v1/browser_sessions',
+      handle: ({ owner }) => listSessions(deps, owner),
+    },
+    {
+      method: 'GET',
+      path: '/v1/browser_sessions/{session_id}',
+      handle: ({ owner }, { session_id }) => getOwnedSession(deps, owner, session_id),
+    },
+    {
+      method: 'POST',
+      path: '/v1/browser_sessions/{session_id}/close',
+      handle: ({ owner }, { session_id }) => closeSession(deps, owner, session_id),
+    },
   ];
 }
 

@@ -58,6 +58,7 @@ export interface TableNames {
   runs: string;
   keys: string;
   codes: string;
+  sessions: string;
 }
 
 /** The tables the service uses, as the CDK stack declares them. */
@@ -98,6 +99,25 @@ export function tableDefinitions(names: TableNames): CreateTableCommandInput[] {
       KeySchema: [
         { AttributeName: 'totp_identifier', KeyType: 'HASH' },
         { AttributeName: 'code_id', KeyType: 'RANGE' },
+      ],
+    },
+    {
+      TableName: names.sessions,
+      BillingMode: 'PAY_PER_REQUEST',
+      AttributeDefinitions: [
+        { AttributeName: 'browser_session_id', AttributeType: 'S' },
+        { AttributeName: 'owner', AttributeType: 'S' },
+      ],
+      KeySchema: [{ AttributeName: 'browser_session_id', KeyType: 'HASH' }],
+      GlobalSecondaryIndexes: [
+        {
+          IndexName: OWNER_INDEX,
+          KeySchema: [
+            { AttributeName: 'owner', KeyType: 'HASH' },
+            { AttributeName: 'browser_session_id', KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'ALL' },
+        },
       ],
     },
   ];

@@ -17,6 +17,7 @@ import { DynamoCodeStore } from '../otp/code-store.ts';
 import { DynamoKeyStore, type KeyStore } from '../runs/key-store.ts';
 import type { RunStarter } from '../runs/run-starter.ts';
 import { DynamoRunStore, type RunStore } from '../runs/run-store.ts';
+import { DynamoSessionStore } from '../sessions/session-store.ts';
 import type { LocalRunner } from '../workflow/local-runner.ts';
 import { createLocalStarter } from '../workflow/local-starter.ts';
 import { type EmbeddedServices, ensureTables, startEmbeddedServices } from './embedded.ts';
@@ -143,6 +144,7 @@ function createLocalDeps(
       post: createSafePost(policy, config.INSECURE_TLS_HOSTS),
     });
   const codes = new DynamoCodeStore(clients.dynamodb, config.CODES_TABLE);
+  const sessions = new DynamoSessionStore(clients.dynamodb, config.SESSIONS_TABLE);
   const workflow = options.createStarter
     ? null
     : createLocalStarter({
@@ -152,12 +154,14 @@ function createLocalDeps(
         logger,
         sender: webhooks,
         codes,
+        sessions,
         webhookSecret,
       });
   const deps: ApiDeps = {
     runs,
     keys: new DynamoKeyStore(clients.dynamodb, config.KEYS_TABLE),
     codes,
+    sessions,
     artifacts,
     starter: options.createStarter?.({ runs, config }) ?? workflow!,
     webhooks,
@@ -189,6 +193,7 @@ async function serveApi(
     runs: config.RUNS_TABLE,
     keys: config.KEYS_TABLE,
     codes: config.CODES_TABLE,
+    sessions: config.SESSIONS_TABLE,
   });
   const { deps, workflow } = createLocalDeps(config, clients, options, logger);
   const { runs, keys } = deps;

@@ -1,7 +1,7 @@
 import { StorageStateSchema } from '../browser/storage-state.ts';
 import type { CreateProfileInput, Profile } from '../contracts/profile.ts';
 import { isTerminal } from '../contracts/run.ts';
-import { BadRequestError, ConflictError, ProfileNotFoundError } from '../errors.ts';
+import { BadRequestError, ConflictError, ProfileNotFoundError, shownId } from '../errors.ts';
 import type { ArtifactStore } from '../files/artifact-store.ts';
 import { getOwnedRun } from '../runs/get-run.ts';
 import type { RunStore } from '../runs/run-store.ts';
@@ -10,8 +10,6 @@ import type { ProfileStore } from './profile-store.ts';
 
 /** The most profiles one owner keeps; listing reads each one, so the list stays short. */
 export const MAX_PROFILES_PER_OWNER = 100;
-/** Longest id echoed back in a 404. */
-const MAX_SHOWN_ID = 64;
 
 export interface ProfileDeps {
   runs: RunStore;
@@ -62,10 +60,7 @@ export async function createProfile(
 }
 
 function notFound(profileId: string): ProfileNotFoundError {
-  const shown =
-    profileId.length > MAX_SHOWN_ID ? `${profileId.slice(0, MAX_SHOWN_ID)}...` : profileId;
-
-  return new ProfileNotFoundError(shown);
+  return new ProfileNotFoundError(shownId(profileId));
 }
 
 /** The owner's profile; 404 for an unknown id and for another owner's profile alike. */

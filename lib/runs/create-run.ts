@@ -4,6 +4,8 @@ import { normalizeStartUrl, type RunRequest, withDefaults } from '../contracts/r
 import { BadRequestError, describeError } from '../errors.ts';
 import type { CallbackTargets } from '../net/request-targets.ts';
 import type { ProfileStore } from '../profiles/profile-store.ts';
+import { holdSession } from '../sessions/session-operations.ts';
+import type { SessionStore } from '../sessions/session-store.ts';
 import { newRunId } from './ids.ts';
 import { newRunRecord, type RunRecord } from './run-record.ts';
 import type { RunStarter } from './run-starter.ts';
@@ -28,6 +30,8 @@ export interface CreateRunDeps {
   checkTargets?: TargetCheck;
   /** Saved browser profiles, for runs that start from one. */
   profiles: Pick<ProfileStore, 'get'>;
+  /** Browser sessions, for runs in one. */
+  sessions: SessionStore;
 }
 
 /** Refuses a proxy location that this deployment cannot honour, rather than going direct. */
@@ -40,19 +44,12 @@ function checkProxyLocation(request: RunRequest, configured: readonly string[]):
   );
 }
 
-/** Refuses a session or profile the caller does not have (400, as for other unusable values). */
-// Limitation: browser sessions (pbs_) are not built yet, so every session id is refused.
-async function checkStartingState(
+/** Refuses a profile the caller does not have (400, as for other unusable values). */
+async function checkProfile(
   owner: string,
   request: RunRequest,
   profiles: CreateRunDeps['profiles'],
 ): Promise<void> {
-  if (request.browser_session_id) {
-    throw new BadRequestError(
-      `Unknown browser session ${request.browser_session_id}: browser sessions are not ` +
-        'available in this deployment yet',
-    );
-  }
   const profileId = request.browser_profile_id;
   if (profileId && !(await profiles.get(owner, profileId))) {
     throw new BadRequestError(
@@ -75,7 +72,7 @@ export async function createRun(
   const defaults = withDefaults(body);
   const request = { ...defaults, url: defaults.url && normalizeStartUrl(defaults.url) };
   checkProxyLocation(request, deps.proxyLocations);
-  await checkStartingState(owner, request, deps.profiles);
+  await checkProfile(owner, request, deps.profiles);
   // The start URL is checked by the browser when it connects, and again after every redirect, so
   // that a refusal fails the run with a failure_reason naming the host.
   await deps.checkTargets?.({
@@ -84,23 +81,37 @@ export async function createRun(
     browser_address: request.browser_address,
   });
 
+  const runId = newRunId(deps.clock().getTime());
+  // last: a session is held by the run from here on, and let go if the run is not started
+  await holdSession(owner, request, runId, { ...deps, runs: deps.store });
   const record = newRunRecord({
-    runId: newRunId(deps.clock().getTime()),
+    runId,
     owner,
     request,
     now: deps.clock(),
     aiFallback: deps.aiFallback,
   });
-  await deps.store.create(record);
+  try {
+    await deps.store.create(record);
+  } catch (error) {
+    await releaseSession(record, deps);
+    throw error;
+  }
   await startOrFail(record, deps);
 
   return (await deps.store.get(record.run_id)) ?? record;
+}
+
+async function releaseSession(record: RunRecord, deps: CreateRunDeps): Promise<void> {
+  const sessionId = record.request.browser_session_id;
+  if (sessionId) await deps.sessions.release(sessionId, record.run_id, false);
 }
 
 async function startOrFail(record: RunRecord, deps: CreateRunDeps): Promise<void> {
   try {
     await deps.starter.start(record);
   } catch (error) {
+    await releaseSession(record, deps);
     await deps.store.finish(record.run_id, 'failed', {
       failure_reason: 'The run could not be started; try again, and report it if it persists.',
     });

@@ -13,6 +13,11 @@ export function newProfileId(now = Date.now()): string {
   return `bp_${nextUlid(now)}`;
 }
 
+/** A new browser session id: `pbs_` and a ULID. */
+export function newSessionId(now = Date.now()): string {
+  return `pbs_${nextUlid(now)}`;
+}
+
 /** A new API key: a recognisable prefix and 32 random bytes. */
 export function newApiKey(): string {
   return `rtv_${randomBytes(32).toString('base64url')}`;

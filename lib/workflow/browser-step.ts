@@ -68,6 +68,9 @@ function sessionOptions(
   deadline: number,
 ): SessionOptions {
   const { request } = run;
+  // A run in a session may have no url: it starts on the page the session's previous run left.
+  // Its extra headers then go nowhere: that page's origin is not one the caller named.
+  const startUrl = request.url ?? checkpoint.url;
 
   return {
     runId: run.run_id,
@@ -77,7 +80,7 @@ function sessionOptions(
     extraHttpHeaders: request.extra_http_headers,
     headersOrigin: request.url ? new URL(request.url).origin : null,
     browserAddress: request.browser_address,
-    startUrl: request.url,
+    startUrl,
     tracePart: checkpoint.invocations + 1,
     proxyUrl: proxyUrlOf(run, deps.config.PROXY_URLS),
     existingFiles: run.files,

@@ -6,6 +6,7 @@ import { CANCELED_SUMMARY } from '../runs/cancel-run.ts';
 import type { RunRecord } from '../runs/run-record.ts';
 import type { RunStore } from '../runs/run-store.ts';
 import { type RunViewDeps, toRunView } from '../runs/run-view.ts';
+import type { SessionStore } from '../sessions/session-store.ts';
 import { type Checkpoint, loadCheckpoint } from './checkpoint.ts';
 import { type Finished, messageOf, type StateError } from './payloads.ts';
 
@@ -14,6 +15,8 @@ export interface FinalizeDeps {
   artifacts: Pick<ArtifactStore, 'getBytes' | 'signedUrl'>;
   view: Omit<RunViewDeps, 'artifacts'>;
   newDeliveryId?: () => string;
+  /** Browser sessions: a run in one lets go of it when it ends. */
+  sessions?: Pick<SessionStore, 'release'>;
 }
 
 interface Ending {
@@ -113,6 +116,9 @@ export async function finalizeRun(
   }
   ended ??= await deps.store.get(runId);
   if (!ended) throw new RunNotFoundError(runId);
+  const sessionId = ended.request.browser_session_id;
+  // the next run in the session starts from this run's checkpoint, if the run got one
+  if (sessionId) await deps.sessions?.release(sessionId, runId, checkpoint !== null);
   const output = completedOutput(ended, checkpoint);
   if (JSON.stringify(output) !== JSON.stringify(ended.output)) {
     ended = await deps.store.update(runId, { output });

@@ -9,6 +9,7 @@ import type { WebhookSender } from '../notify/webhook-sender.ts';
 import { createCodeSource } from '../otp/code-source.ts';
 import type { CodeStore } from '../otp/code-store.ts';
 import type { RunStore } from '../runs/run-store.ts';
+import type { SessionStore } from '../sessions/session-store.ts';
 import { createSessionOpener } from './browser-sessions.ts';
 import type { LocalRunner } from './local-runner.ts';
 import { createLocalWorkflow } from './local-workflow.ts';
@@ -22,6 +23,8 @@ export interface LocalStarterParts {
   sender: WebhookSender;
   /** Codes pushed through the API, for runs with a totp_identifier. */
   codes: CodeStore;
+  /** Browser sessions, for runs in one. */
+  sessions?: SessionStore;
   /** The local webhook secret, which also signs totp_url requests. */
   webhookSecret: string;
 }
@@ -38,6 +41,7 @@ export function createLocalStarter(parts: LocalStarterParts): LocalRunner {
     config,
     store: parts.runs,
     artifacts,
+    sessions: parts.sessions,
     logger,
     view: { downloadUrlTtlS: config.DOWNLOAD_URL_TTL_S, appUrlBase: config.APP_URL_BASE },
     sender: parts.sender,

@@ -11,6 +11,7 @@ import type { WebhookSender } from '../notify/webhook-sender.ts';
 import type { RunRecord } from '../runs/run-record.ts';
 import type { RunStore } from '../runs/run-store.ts';
 import type { RunViewDeps } from '../runs/run-view.ts';
+import type { SessionStore } from '../sessions/session-store.ts';
 import type { BrowserStepDeps } from './browser-step.ts';
 import { buildDefinition } from './definition.ts';
 import { LocalRunner } from './local-runner.ts';
@@ -22,6 +23,8 @@ export interface LocalWorkflowOptions {
   config: Pick<Config, 'RUN_TIMEOUT_S' | 'PROXY_URLS' | 'BROWSER_STEP_BUDGET_S' | 'EVENT_BUS_NAME'>;
   store: RunStore;
   artifacts: ArtifactStore;
+  /** Browser sessions, for runs in one. */
+  sessions?: SessionStore;
   logger: Logger;
   view: Omit<RunViewDeps, 'artifacts'>;
   sender: WebhookSender;
@@ -66,7 +69,7 @@ export function localDefinition(config: LocalWorkflowOptions['config']) {
  * to the same handler code the Lambda functions run, and events kept by a local event bus.
  */
 export function createLocalWorkflow(options: LocalWorkflowOptions): LocalWorkflow {
-  const { store, artifacts, logger, view, config } = options;
+  const { store, artifacts, sessions, logger, view, config } = options;
   const clock = options.clock ?? Date.now;
   const events = new LocalEventBus(logger);
   const runTimeoutS = config.RUN_TIMEOUT_S;
@@ -89,10 +92,12 @@ export function createLocalWorkflow(options: LocalWorkflowOptions): LocalWorkflo
     retryIntervalOverrides: options.retryIntervalOverrides,
     journal: options.journal,
     handlers: {
-      prepare: prepareHandler({ store, artifacts, clock, runTimeoutS }),
+      prepare: prepareHandler({ store, artifacts, sessions, clock, runTimeoutS }),
       browserStep: options.wrapBrowserStep?.(browserStep) ?? browserStep,
       finalize: (event) =>
-        finalizeHandler({ store, artifacts, view, logger, runTimeoutS, starter: runner })(event),
+        finalizeHandler({ store, artifacts, sessions, view, logger, runTimeoutS, starter: runner })(
+          event,
+        ),
       webhook: webhookHandler({ store, artifacts, view, sender: options.sender, logger }),
       publishEvent: events.putEvents,
     },

@@ -5,6 +5,7 @@ import type { ArtifactStore } from '../files/artifact-store.ts';
 import { readProfile } from '../profiles/profile-store.ts';
 import type { RunRecord } from '../runs/run-record.ts';
 import type { RunStore } from '../runs/run-store.ts';
+import type { SessionStore } from '../sessions/session-store.ts';
 import { runDeadlineOf } from './browser-step.ts';
 import {
   type Checkpoint,
@@ -19,6 +20,8 @@ export interface PrepareDeps {
   artifacts: Pick<ArtifactStore, 'getBytes' | 'putBytes'>;
   clock: () => number;
   runTimeoutS: number;
+  /** Browser sessions, for runs in one. */
+  sessions?: Pick<SessionStore, 'get'>;
 }
 
 /**
@@ -49,21 +52,43 @@ export async function prepareRun(deps: PrepareDeps, runId: string): Promise<Step
   return { done: checkpoint.outcome !== null, step_count: checkpoint.step_count };
 }
 
+function failedAtStart(checkpoint: Checkpoint, failure: string): Checkpoint {
+  return {
+    ...checkpoint,
+    outcome: { status: 'failed', summary: failure, failure_reason: failure },
+  };
+}
+
 /**
- * The checkpoint a run's first step starts from: empty, or holding the saved profile's cookies
- * and local storage. A profile deleted after the run was created ends the run with that reason.
+ * The checkpoint a run's first step starts from: empty; holding the saved profile's cookies and
+ * local storage; or, in a session, the state and page the session's previous run left. A profile
+ * deleted after the run was created ends the run with that reason.
  */
 async function startingCheckpoint(deps: PrepareDeps, run: RunRecord, now: Date) {
   const checkpoint: Checkpoint = initialCheckpoint(run.run_id, run.request.url, now);
+  const sessionId = run.request.browser_session_id;
+  if (sessionId) {
+    const session = await deps.sessions?.get(sessionId);
+    const previous = session?.last_run_id
+      ? await loadCheckpoint(deps.artifacts, session.last_run_id)
+      : null;
+    const url = run.request.url ?? previous?.url ?? null;
+    if (!url) {
+      return failedAtStart(
+        checkpoint,
+        `Browser session ${sessionId} has no page open to start from: give the run a url`,
+      );
+    }
+    return { ...checkpoint, url, storage_state: previous?.storage_state ?? null };
+  }
   const profileId = run.request.browser_profile_id;
   if (!profileId) return checkpoint;
   const profile = await readProfile(deps.artifacts, run.owner, profileId);
   if (!profile) {
-    const failure = `The browser profile ${profileId} was deleted before the run started`;
-    return {
-      ...checkpoint,
-      outcome: { status: 'failed' as const, summary: failure, failure_reason: failure },
-    };
+    return failedAtStart(
+      checkpoint,
+      `The browser profile ${profileId} was deleted before the run started`,
+    );
   }
 
   return { ...checkpoint, storage_state: profile.storageState };

@@ -77,6 +77,25 @@ describe('IAM policies', () => {
     }
   });
 
+  it('lets the api and finalize change sessions, prepare only read them, and no other touch them', () => {
+    const sessions = logicalIdOf(template, 'AWS::DynamoDB::Table', 'browser_session_id');
+
+    for (const name of ['Api', 'Finalize']) {
+      expect(actionsOn(template, roleOf(template, name), sessions)).toContain(
+        'dynamodb:UpdateItem',
+      );
+    }
+    expect(actionsOn(template, roleOf(template, 'Prepare'), sessions)).toContain(
+      'dynamodb:GetItem',
+    );
+    expect(actionsOn(template, roleOf(template, 'Prepare'), sessions)).not.toContain(
+      'dynamodb:UpdateItem',
+    );
+    for (const name of ['BrowserStep', 'Webhook']) {
+      expect(actionsOn(template, roleOf(template, name), sessions)).toEqual([]);
+    }
+  });
+
   it('lets every function read and write runs', () => {
     const runs = logicalIdOf(template, 'AWS::DynamoDB::Table', 'run_id');
 

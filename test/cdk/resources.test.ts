@@ -17,7 +17,7 @@ describe('the stack as a whole', () => {
 
     // A new kind of resource must come with its own assertions, then be added here.
     expect(counts).toEqual({
-      'AWS::DynamoDB::Table': 3, // storage.test.ts
+      'AWS::DynamoDB::Table': 4, // storage.test.ts
       'AWS::S3::Bucket': 2, // storage.test.ts
       'AWS::S3::BucketPolicy': 2, // storage.test.ts
       'AWS::Lambda::Function': 5, // functions.test.ts

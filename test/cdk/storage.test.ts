@@ -30,14 +30,14 @@ function shape(table: Record<string, unknown>) {
 
 describe('tables', () => {
   it('declares each table exactly as the local mode creates it', () => {
-    const local = tableDefinitions({ runs: 'r', keys: 'k', codes: 'c' }).map((table) =>
-      shape(table as unknown as Record<string, unknown>),
+    const local = tableDefinitions({ runs: 'r', keys: 'k', codes: 'c', sessions: 's' }).map(
+      (table) => shape(table as unknown as Record<string, unknown>),
     );
     const deployed = resourcesOfType(template, 'AWS::DynamoDB::Table').map((table) =>
       shape(table.Properties),
     );
 
-    expect(deployed).toHaveLength(3);
+    expect(deployed).toHaveLength(4);
     for (const table of local) expect(deployed).toContainEqual(table);
   });
 
@@ -51,7 +51,7 @@ describe('tables', () => {
     }
   });
 
-  it('expires runs and one-time codes by expires_at, and never expires keys', () => {
+  it('expires runs, one-time codes and sessions by expires_at, and never expires keys', () => {
     const ttlOf = (partitionKey: string) =>
       resourcesOfType(template, 'AWS::DynamoDB::Table').find(
         (table) =>
@@ -61,6 +61,7 @@ describe('tables', () => {
 
     expect(ttlOf('run_id')).toEqual({ AttributeName: 'expires_at', Enabled: true });
     expect(ttlOf('totp_identifier')).toEqual({ AttributeName: 'expires_at', Enabled: true });
+    expect(ttlOf('browser_session_id')).toEqual({ AttributeName: 'expires_at', Enabled: true });
     expect(ttlOf('key_hash')).toBeUndefined();
   });
 });

@@ -33,6 +33,7 @@ export async function startTestEnvironment(
     runs: config.RUNS_TABLE,
     keys: config.KEYS_TABLE,
     codes: config.CODES_TABLE,
+    sessions: config.SESSIONS_TABLE,
   });
 
   return {

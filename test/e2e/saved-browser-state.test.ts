@@ -183,3 +183,62 @@ describe('browser profile endpoints', () => {
     ).not.toContain(id);
   });
 });
+
+describe('browser sessions: each run starts from the state and page the previous run left', () => {
+  it('carries cookies, local storage and the open page from run to run, one run at a time', async () => {
+    const session = await api.call('POST', '/v1/browser_sessions', { timeout: 5 });
+    const id = session.json.browser_session_id;
+    const welcome = await api.call('POST', CREATE, {
+      url: `${site.origin}/welcome`,
+      navigation_goal: 'Download the May report',
+      browser_session_id: id,
+    });
+    // the session is held from the run's creation to its end
+    const overlapping = await api.call('POST', CREATE, {
+      url: `${site.origin}/reports`,
+      navigation_goal: 'Download the May report',
+      browser_session_id: id,
+    });
+    expect(welcome.status).toBe(200);
+    expect(overlapping.status).toBe(409);
+    const first = await waitForEnd(welcome.json.run_id);
+
+    // logged in by the first run: /reports needs both its cookie and its local storage
+    const second = await runTask(api, {
+      url: `${site.origin}/reports`,
+      navigation_goal: 'Download the May report',
+      browser_session_id: id,
+    });
+    // no url: the run starts on the page the second run left (/reports)
+    const third = await runTask(api, {
+      url: null,
+      navigation_goal: 'Download the May report',
+      browser_session_id: id,
+    });
+    const after = await api.call('GET', `/v1/browser_sessions/${id}`);
+
+    expect(first.status).toBe('completed');
+    expect(second.run.status).toBe('completed');
+    expect(second.files.map((f) => f.filename)).toEqual(['report-2024-05.csv']);
+    expect(third.run.status).toBe('completed');
+    expect(third.files.map((f) => f.sha256)).toEqual(second.files.map((f) => f.sha256));
+    expect(third.run.output.final_url ?? '').toContain('/reports');
+    expect(after.json).toMatchObject({
+      status: 'active',
+      active_run_id: null,
+      last_run_id: third.run.run_id,
+      run_count: 3,
+    });
+  });
+});
+
+// biome-ignore lint/suspicious/noExplicitAny: the run as the API answered it
+async function waitForEnd(runId: string): Promise<any> {
+  for (;;) {
+    const { json } = await api.call('GET', `/v1/runs/${runId}`);
+    if (['completed', 'failed', 'terminated', 'timed_out', 'canceled'].includes(json.status)) {
+      return json;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
