@@ -103,7 +103,7 @@ async function openPage(state: LoopState, url: string): Promise<void> {
   recordFiles(state, result, step, errors);
   errors.push(...result.errors.map((error) => ({ ...error, step })));
   await state.input.store.appendErrors(state.input.run.run_id, errors);
-  state.checkpoint = { ...state.checkpoint, url: result.url };
+  state.checkpoint = { ...state.checkpoint, url: result.url || state.checkpoint.url };
 }
 
 /**
@@ -183,7 +183,10 @@ async function withBrowserState(state: LoopState): Promise<Checkpoint> {
   const now = new Date(state.input.clock()).toISOString();
   const current = { ...state.checkpoint, files: state.files, updated_at: now };
   try {
-    return { ...current, storage_state: await state.input.session.storageState() };
+    // a browser already closed (a cancel) reads nothing: the state saved before it stands, so a
+    // session or profile built on this run keeps its logins
+    const read = await state.input.session.storageState();
+    return read ? { ...current, storage_state: read } : current;
   } catch {
     return current;
   }
@@ -289,7 +292,8 @@ async function actAll(
     errors.push(...result.errors.map((error) => ({ ...error, step })));
     state.checkpoint = {
       ...state.checkpoint,
-      url: result.url,
+      // an action cut short (the run was cancelled) reports no page: the last one known stands
+      url: result.url || state.checkpoint.url,
       history: [...state.checkpoint.history, stepRecord(step, action, observation, result, stored)],
     };
     if (!result.ok) break;

@@ -2,6 +2,7 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import type { TaskRequestInput } from '../contracts/request.ts';
 import { normalizeStartUrl, type RunRequest, withDefaults } from '../contracts/request.ts';
 import { BadRequestError, describeError } from '../errors.ts';
+import type { ArtifactStore } from '../files/artifact-store.ts';
 import type { CallbackTargets } from '../net/request-targets.ts';
 import type { ProfileStore } from '../profiles/profile-store.ts';
 import { holdSession } from '../sessions/session-operations.ts';
@@ -32,6 +33,8 @@ export interface CreateRunDeps {
   profiles: Pick<ProfileStore, 'get'>;
   /** Browser sessions, for runs in one. */
   sessions: SessionStore;
+  /** Run checkpoints, where a session's state is read when its holder is replaced. */
+  artifacts: Pick<ArtifactStore, 'getBytes'>;
 }
 
 /** Refuses a proxy location that this deployment cannot honour, rather than going direct. */

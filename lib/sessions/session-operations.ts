@@ -6,8 +6,10 @@ import {
   type Session,
 } from '../contracts/session.ts';
 import { BadRequestError, ConflictError, SessionNotFoundError, shownId } from '../errors.ts';
+import type { ArtifactStore } from '../files/artifact-store.ts';
 import { newSessionId } from '../runs/ids.ts';
 import type { RunStore } from '../runs/run-store.ts';
+import { loadCheckpoint } from '../workflow/checkpoint.ts';
 import { type SessionRecord, type SessionStore, sessionView, statusOf } from './session-store.ts';
 
 export interface SessionDeps {
@@ -70,16 +72,48 @@ function refusal(record: SessionRecord, now: Date): BadRequestError | null {
   );
 }
 
+/** How long after its run ended a session's holder keeps it, for its Finalize to let go. */
+export const RELEASE_GRACE_MS = 60_000;
+
+export type HoldDeps = SessionDeps & {
+  runs: Pick<RunStore, 'get'>;
+  artifacts: Pick<ArtifactStore, 'getBytes'>;
+};
+
+/**
+ * Whether a holder of a session has let go in all but name: its run ended (or was never
+ * written) over a minute ago and the Finalize that lets go was lost. A run that has just ended
+ * is still closing its browser and saving its state, and one just created may not be written
+ * yet, so each keeps the session until then.
+ */
+async function isStale(deps: HoldDeps, holder: string, heldAt: string, now: Date) {
+  const run = await deps.runs.get(holder);
+  if (run && !isTerminal(run.status)) return false;
+  const since = Date.parse((run ? run.finished_at : heldAt) ?? '');
+
+  return !Number.isFinite(since) || now.getTime() - since >= RELEASE_GRACE_MS;
+}
+
+/** Takes the session over from a stale holder, keeping the state it left, if any. */
+async function takeOver(deps: HoldDeps, sessionId: string, runId: string, holder: string) {
+  const left = await loadCheckpoint(deps.artifacts, holder).catch(() => null);
+
+  return deps.sessions.hold(sessionId, runId, deps.clock(), {
+    holder,
+    leftState: (left?.storage_state ?? null) !== null,
+  });
+}
+
 /**
  * Gives the request's session to a new run, before the run is written: 400 for an unknown,
  * closed or expired session, or a first run without a url; 409 while another run of the session
- * has not ended. A holder whose run has ended (its release was lost) is replaced.
+ * has not ended and let go of it.
  */
 export async function holdSession(
   owner: string,
   request: RunRequest,
   runId: string,
-  deps: SessionDeps & { runs: Pick<RunStore, 'get'> },
+  deps: HoldDeps,
 ): Promise<void> {
   const sessionId = request.browser_session_id;
   if (!sessionId) return;
@@ -89,35 +123,36 @@ export async function holdSession(
       `Unknown browser session ${sessionId}: create one with POST /v1/browser_sessions`,
     );
   }
-  const now = deps.clock();
-  const ended = refusal(record, now);
+  const ended = refusal(record, deps.clock());
   if (ended) throw ended;
-  if (!request.url && !record.last_run_id) {
+
+  if (!(await deps.sessions.hold(sessionId, runId, deps.clock()))) {
+    const latest = await deps.sessions.get(sessionId);
+    const holder = latest?.active_run_id;
+    if (!holder) {
+      throw (
+        (latest && refusal(latest, deps.clock())) ??
+        new ConflictError(
+          `Browser session ${sessionId} changed while this run was being created; try again`,
+        )
+      );
+    }
+    if (
+      !(await isStale(deps, holder, latest.held_at ?? '', deps.clock())) ||
+      !(await takeOver(deps, sessionId, runId, holder))
+    ) {
+      throw new ConflictError(
+        `Browser session ${sessionId} is busy with run ${holder}: runs in one session never ` +
+          'overlap; start this one when that run has ended',
+      );
+    }
+  }
+  // held: the page to start from is known only once no other run can change it
+  const held = await deps.sessions.get(sessionId);
+  if (!request.url && !held?.last_run_id) {
+    await deps.sessions.release(sessionId, runId, false);
     throw new BadRequestError(
       `Browser session ${sessionId} has no page open yet: give the first run in it a url`,
     );
   }
-  if (await deps.sessions.hold(sessionId, runId, now)) return;
-
-  const latest = await deps.sessions.get(sessionId);
-  const holder = latest?.active_run_id;
-  if (holder) {
-    const run = await deps.runs.get(holder);
-    if (
-      (!run || isTerminal(run.status)) &&
-      (await deps.sessions.hold(sessionId, runId, now, holder))
-    ) {
-      return;
-    }
-    throw new ConflictError(
-      `Browser session ${sessionId} is busy with run ${holder}: runs in one session never ` +
-        'overlap; start this one when that run has ended',
-    );
-  }
-  throw (
-    (latest && refusal(latest, deps.clock())) ??
-    new ConflictError(
-      `Browser session ${sessionId} changed while this run was being created; try again`,
-    )
-  );
 }

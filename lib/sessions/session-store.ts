@@ -25,13 +25,18 @@ export interface SessionRecord {
   ends_at: string;
   closed_at: string | null;
   active_run_id: string | null;
+  /** When the current holder took the session (ISO), or null. */
+  held_at?: string | null;
   last_run_id: string | null;
   run_count: number;
   expires_at: number;
 }
 
-/** Why a session cannot take a run. */
-export type Refusal = 'closed' | 'expired' | 'busy';
+/** A run that ended holding a session; `leftState` when its checkpoint holds a browser state. */
+export interface StaleHolder {
+  holder: string;
+  leftState: boolean;
+}
 
 /** The status a session shows at `now`. */
 export function statusOf(record: SessionRecord, now: Date): Session['status'] {
@@ -62,10 +67,10 @@ export interface SessionStore {
   /** Marks the session closed (once); the record as it is afterwards, or null if unknown. */
   close(id: string, now: Date): Promise<SessionRecord | null>;
   /**
-   * Gives the session to `runId` if it is open and free, or held by `staleRunId` (a run that has
-   * ended without letting go). True when the run now holds it.
+   * Gives the session to `runId` if it is open and free, or still held by `stale.holder` (a run
+   * that ended without letting go). True when the run now holds it.
    */
-  hold(id: string, runId: string, now: Date, staleRunId?: string): Promise<boolean>;
+  hold(id: string, runId: string, now: Date, stale?: StaleHolder): Promise<boolean>;
   /**
    * Lets go of the session if `runId` holds it. `leftState` records the run as the one the next
    * run starts from (it saved a browser state).
@@ -138,26 +143,33 @@ export class DynamoSessionStore implements SessionStore {
   }
 
   async close(id: string, now: Date): Promise<SessionRecord | null> {
-    // closing a closed session changes nothing: the first close time stays
-    await this.#conditionalUpdate(id, 'SET closed_at = :now', 'closed_at = :null', {
-      ':now': now.toISOString(),
-      ':null': null,
-    });
+    // closing a closed or expired session changes nothing; a closed one is kept one more day
+    await this.#conditionalUpdate(
+      id,
+      'SET closed_at = :now, expires_at = :keep',
+      'closed_at = :null AND ends_at > :now',
+      {
+        ':now': now.toISOString(),
+        ':null': null,
+        ':keep': Math.floor(now.getTime() / 1000) + KEEP_AFTER_END_S,
+      },
+    );
 
     return this.get(id);
   }
 
-  hold(id: string, runId: string, now: Date, staleRunId?: string): Promise<boolean> {
+  hold(id: string, runId: string, now: Date, stale?: StaleHolder): Promise<boolean> {
+    const keep = stale?.leftState ? ', last_run_id = :holder' : '';
     return this.#conditionalUpdate(
       id,
-      'SET active_run_id = :run, run_count = run_count + :one',
+      `SET active_run_id = :run, held_at = :now, run_count = run_count + :one${keep}`,
       'closed_at = :null AND ends_at > :now AND active_run_id = :holder',
       {
         ':run': runId,
         ':one': 1,
         ':null': null,
         ':now': now.toISOString(),
-        ':holder': staleRunId ?? null,
+        ':holder': stale?.holder ?? null,
       },
     );
   }

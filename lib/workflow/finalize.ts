@@ -118,7 +118,9 @@ export async function finalizeRun(
   if (!ended) throw new RunNotFoundError(runId);
   const sessionId = ended.request.browser_session_id;
   // the next run in the session starts from this run's checkpoint, if the run got one
-  if (sessionId) await deps.sessions?.release(sessionId, runId, checkpoint !== null);
+  if (sessionId) {
+    await deps.sessions?.release(sessionId, runId, (checkpoint?.storage_state ?? null) !== null);
+  }
   const output = completedOutput(ended, checkpoint);
   if (JSON.stringify(output) !== JSON.stringify(ended.output)) {
     ended = await deps.store.update(runId, { output });

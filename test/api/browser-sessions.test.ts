@@ -1,7 +1,10 @@
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAwsClients } from '../../lib/aws.ts';
+import { createAwsClients, documentClientOf } from '../../lib/aws.ts';
+import { S3ArtifactStore } from '../../lib/files/s3-artifact-store.ts';
 import { newSessionId } from '../../lib/runs/ids.ts';
 import { DynamoSessionStore } from '../../lib/sessions/session-store.ts';
+import { initialCheckpoint, saveCheckpoint } from '../../lib/workflow/checkpoint.ts';
 import { type LocalApi, QUEUE_ONLY, startLocalApi, VALID_TASK } from '../support/local-api.ts';
 
 const SESSIONS = '/v1/browser_sessions';
@@ -9,15 +12,28 @@ const CREATE = '/v1/run/tasks/download_files';
 
 let api: LocalApi;
 let store: DynamoSessionStore;
+let artifacts: S3ArtifactStore;
 
 beforeAll(async () => {
   // runs stay queued here: nothing ends them unless a test does
   api = await startLocalApi({}, QUEUE_ONLY);
-  store = new DynamoSessionStore(
-    createAwsClients(api.local.config).dynamodb,
-    api.local.config.SESSIONS_TABLE,
-  );
+  const clients = createAwsClients(api.local.config);
+  store = new DynamoSessionStore(clients.dynamodb, api.local.config.SESSIONS_TABLE);
+  artifacts = new S3ArtifactStore(clients.s3, api.local.config.ARTIFACTS_BUCKET);
 });
+
+/** Moves a run's end into the past, as if it had ended `ms` ago. */
+async function endedAgo(runId: string, ms: number): Promise<void> {
+  const doc = documentClientOf(createAwsClients(api.local.config).dynamodb);
+  await doc.send(
+    new UpdateCommand({
+      TableName: api.local.config.RUNS_TABLE,
+      Key: { run_id: runId },
+      UpdateExpression: 'SET finished_at = :at',
+      ExpressionAttributeValues: { ':at': new Date(Date.now() - ms).toISOString() },
+    }),
+  );
+}
 afterAll(() => api.close());
 
 async function newSession(body?: unknown): Promise<string> {
@@ -116,9 +132,12 @@ describe('reading and closing sessions', () => {
     const read = await api.call('GET', `${SESSIONS}/${id}`);
     const run = await api.call('POST', CREATE, { ...VALID_TASK, browser_session_id: id });
 
+    const close = await api.call('POST', `${SESSIONS}/${id}/close`);
+
     expect(read.json.status).toBe('expired');
     expect(run.status).toBe(400);
     expect(run.json.detail).toContain(`Browser session ${id} expired at`);
+    expect(close.json).toMatchObject({ status: 'expired', closed_at: null });
   });
 });
 
@@ -157,16 +176,39 @@ describe('runs in a session', () => {
     );
     expect(held.json).toMatchObject({ active_run_id: first.json.run_id, run_count: 1 });
 
-    // the first run ends without letting go (as if its finalize were lost): the next run may start
-    await api.local.runs.finish(first.json.run_id, 'failed', { failure_reason: 'x' });
+    // the first run has just ended: it keeps the session until its finalize lets go
+    await api.local.runs.finish(first.json.run_id, 'canceled', {});
+    const ending = await api.call('POST', CREATE, { ...VALID_TASK, browser_session_id: id });
+    expect(ending.status).toBe(409);
+
+    // its finalize was lost: a minute after the run ended, the next run takes the session over,
+    // starting from the state the first run left
+    await saveCheckpoint(artifacts, {
+      ...initialCheckpoint(first.json.run_id, VALID_TASK.url, new Date()),
+      storage_state: { cookies: [], origins: [] },
+    });
+    await endedAgo(first.json.run_id, 61_000);
     const next = await api.call('POST', CREATE, { ...VALID_TASK, browser_session_id: id });
 
     expect(next.status).toBe(200);
     expect((await api.call('GET', `${SESSIONS}/${id}`)).json).toMatchObject({
       active_run_id: next.json.run_id,
+      last_run_id: first.json.run_id,
       run_count: 2,
     });
     expect(await api.countRuns()).toBe(runsBefore + 1);
+  });
+
+  it('answers a run without a url in a busy new session with 409, not 400', async () => {
+    const id = await newSession();
+    await api.call('POST', CREATE, { ...VALID_TASK, browser_session_id: id });
+    const second = await api.call('POST', CREATE, {
+      navigation_goal: 'Download the report',
+      url: null,
+      browser_session_id: id,
+    });
+
+    expect(second.status).toBe(409);
   });
 
   it('lets exactly one of many runs created at once have the session', async () => {

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { html, type Site, startSite } from '../fixtures/site.ts';
+import { html, type Site, sleep, startSite } from '../fixtures/site.ts';
 import { runTask } from '../support/e2e.ts';
 import { type LocalApi, startLocalApi, VALID_TASK } from '../support/local-api.ts';
 
@@ -47,6 +47,8 @@ function portal(): Parameters<typeof startSite>[0] {
       html(reportLink)(req, res);
     },
     'GET /signin': html('<h1>Sign in</h1><p>Please sign in to see your reports.</p>'),
+    'GET /archive': html('<h1>Archive</h1><a href="/files/archive.bin">Download the archive</a>'),
+    'GET /files/archive.bin': slowArchive,
     'GET /files/report.csv': (req, res) => {
       const token = new URL(req.url ?? '/', 'http://x').searchParams.get('token');
       if (!hasSession(req) || token !== TOKEN) {
@@ -62,6 +64,20 @@ function portal(): Parameters<typeof startSite>[0] {
       res.end(REPORT);
     },
   };
+}
+
+/** A 30 s download, for cancelling a run in the middle of one. */
+async function slowArchive(req: http.IncomingMessage, res: http.ServerResponse) {
+  res.writeHead(200, {
+    'content-type': 'application/octet-stream',
+    'content-disposition': 'attachment; filename="archive.bin"',
+    'content-length': String(150 * 1024),
+  });
+  for (let i = 0; i < 150 && !req.destroyed && !res.destroyed; i++) {
+    res.write(Buffer.alloc(1024, i));
+    await sleep(200);
+  }
+  res.end();
 }
 
 let api: LocalApi;
@@ -231,6 +247,46 @@ describe('browser sessions: each run starts from the state and page the previous
     });
   });
 });
+
+describe('a run cancelled in the middle of a download, in a session', () => {
+  it('leaves the session its logins: the next run is still logged in', async () => {
+    const id = (await api.call('POST', '/v1/browser_sessions')).json.browser_session_id;
+    const goal = 'Download the May report';
+    const first = await runTask(api, {
+      url: `${site.origin}/welcome`,
+      navigation_goal: goal,
+      browser_session_id: id,
+    });
+    const slow = await api.call('POST', CREATE, {
+      url: `${site.origin}/archive`,
+      navigation_goal: 'Download the archive',
+      browser_session_id: id,
+    });
+    await until(async () => site.count('GET', '/files/archive.bin') > 0);
+    await api.call('POST', `/v1/runs/${slow.json.run_id}/cancel`);
+    await until(
+      async () => (await api.call('GET', `/v1/browser_sessions/${id}`)).json.active_run_id === null,
+    );
+
+    const next = await runTask(api, {
+      url: `${site.origin}/reports`,
+      navigation_goal: goal,
+      browser_session_id: id,
+    });
+
+    expect(first.run.status).toBe('completed');
+    expect(next.run.status).toBe('completed');
+    expect(next.files.map((f) => f.filename)).toEqual(['report-2024-05.csv']);
+  });
+});
+
+async function until(check: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await sleep(100);
+  }
+}
 
 // biome-ignore lint/suspicious/noExplicitAny: the run as the API answered it
 async function waitForEnd(runId: string): Promise<any> {
