@@ -11,7 +11,9 @@ import { pageKey } from './page.ts';
 export function isOpen(candidate: Candidate, memory: Memory): boolean {
   const outcome = candidate.outcome;
   if (candidate.fit.conflict) return false;
-  if (candidate.href && memory.fileSources.has(pageKey(candidate.href))) return false;
+  // the element's own href counts too: a blob: link the page made for a file already stored
+  const source = candidate.href ?? candidate.element.href;
+  if (source && memory.fileSources.has(pageKey(source))) return false;
   if (!outcome) return true;
   if (outcome.producedFile) return false;
   // What failed before a login (a login page served under the document's name) may work now.

@@ -35,7 +35,10 @@ export interface Context {
 function placedGoal(goal: Goal, observation: Observation): Goal {
   const placeText = normalize(`${observation.title} ${hrefWords(observation.url)}`);
   const place = new Set(canonicalText(placeText));
-  const keywords = goal.keywords.filter((k) => !place.has(k));
+  const unplaced = goal.keywords.filter((k) => !place.has(k));
+  // when every word of the goal names the page ("the archive" on /archive), they name the
+  // document too: nothing else would be left to tell it by
+  const keywords = unplaced.length > 0 || goal.concepts.length > 0 ? unplaced : goal.keywords;
   // The one item the goal names is this page ("/v/1.0.0"): the page's download needs no id.
   const here = goal.targets.length === 1 && fitsTarget(placeText, goal.targets[0]);
   if (keywords.length === goal.keywords.length && !here) return goal;

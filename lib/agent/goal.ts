@@ -102,7 +102,15 @@ function objectPhrase(text: string): string {
   const tokens = text.split(/(\s+)/);
   let start = -1;
   tokens.forEach((token, index) => {
-    if (verbs.includes(normalize(token))) start = index;
+    if (!verbs.includes(normalize(token))) return;
+    // a noun use ("the contacts export and the logo"): right after a word that names something,
+    // in the same clause, and followed by more of the object
+    const previous = tokens.slice(0, index).findLast((t) => t.trim() !== '') ?? '';
+    const nounUse =
+      !/[,;:.!?]$/.test(previous) &&
+      contentWords(previous).length > 0 &&
+      contentWords(tokens.slice(index + 1).join('')).length > 0;
+    if (!nounUse) start = index;
   });
   if (start < 0) return text;
   const after = tokens.slice(start + 1).join('');

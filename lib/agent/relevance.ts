@@ -19,9 +19,13 @@ export interface Fit {
   namesConcept: boolean;
 }
 
-/** True when the haystack (normal form) contains every term of the target, and its kind. */
+/**
+ * True when the haystack (normal form) contains every term of the target, and names its kind or
+ * no kind at all ("Contacts export" may well give the CSV asked for; "Contacts (PDF)" does not).
+ */
 export function fitsTarget(haystack: string, target: GoalTarget): boolean {
-  if (target.kind && !kindsIn(haystack).includes(target.kind)) return false;
+  const kinds = target.kind ? kindsIn(haystack) : [];
+  if (target.kind && kinds.length > 0 && !kinds.includes(target.kind)) return false;
 
   return target.terms.every((term) => containsStemmed(haystack, term));
 }

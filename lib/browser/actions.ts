@@ -6,7 +6,7 @@ import { bounded } from './bounded.ts';
 import type { DownloadCapture } from './download-capture.ts';
 import type { NetworkActivity } from './network-activity.ts';
 import { type FrameMap, inFrame, resolveElement } from './observer.ts';
-import { isScriptFree } from './page-script.ts';
+import { isScriptFree, metaRefreshDelay } from './page-script.ts';
 import type { Action, ActionResult } from './types.ts';
 
 type RunErrorEntry = ActionResult['errors'][number];
@@ -31,6 +31,8 @@ const AFTER_LOAD_QUIET_MS = 300;
 const LOAD_WAIT_MS = 5000;
 /** Time past an action's deadline after which it is abandoned as hung. */
 const OVERDUE_GRACE_MS = 2000;
+/** The longest meta refresh delay waited for; a page that reloads less often is left as it is. */
+const MAX_REFRESH_WAIT_MS = 10_000;
 
 /** What actions need from the session. */
 export interface ActionTarget {
@@ -148,10 +150,40 @@ export async function afterInteraction(
     .page()
     .waitForLoadState('load', { timeout: Math.min(left(), LOAD_WAIT_MS) || 1 })
     .catch(() => undefined);
-  if (settledPages) return;
-  // a single-page app asks for its data once its scripts have run: let those requests settle
-  const wait = Math.min(left(), LOAD_WAIT_MS);
-  await target.network.waitForQuiet(AFTER_LOAD_QUIET_MS, wait, undefined, actedAt);
+  if (!settledPages) {
+    // a single-page app asks for its data once its scripts have run: let those requests settle
+    const wait = Math.min(left(), LOAD_WAIT_MS);
+    await target.network.waitForQuiet(AFTER_LOAD_QUIET_MS, wait, undefined, actedAt);
+  }
+  await followRefresh(target, left);
+}
+
+/**
+ * A page that has loaded and refreshes itself within a few seconds (a meta refresh, as some
+ * interstitials do after setting a cookie) is not where the run stays: waits for the refresh to
+ * navigate or start a download, and for what it leads to.
+ */
+async function followRefresh(target: ActionTarget, left: () => number): Promise<void> {
+  const page = target.page();
+  const delayS = await bounded(inFrame(page.mainFrame(), metaRefreshDelay, null), PROBE_MS);
+  if (typeof delayS !== 'number' || delayS * 1000 > Math.min(left(), MAX_REFRESH_WAIT_MS)) return;
+  const seen = target.capture.started;
+  const timeout = Math.min(left(), delayS * 1000 + LOAD_WAIT_MS);
+  const navigated = page
+    .waitForEvent('framenavigated', { predicate: (f) => f === page.mainFrame(), timeout })
+    .then(() => true)
+    .catch(() => false);
+  await Promise.race([navigated, target.capture.waitForStart(seen, timeout)]);
+  if (target.capture.started > seen) {
+    await target.capture.settle(left());
+    return;
+  }
+  if (!(await navigated)) return;
+  await target
+    .page()
+    .waitForLoadState('load', { timeout: Math.min(left(), LOAD_WAIT_MS) || 1 })
+    .catch(() => undefined);
+  await target.network.waitForQuiet(AFTER_LOAD_QUIET_MS, Math.min(left(), LOAD_WAIT_MS));
 }
 
 /**
@@ -265,7 +297,13 @@ async function click(target: ActionTarget, id: string, expect: boolean, until: n
   // the click waits for the navigation it starts to be answered: a file gets download_timeout
   const answerBy = expect ? startWindow(target, until)() : until - Date.now();
   try {
-    await handle.click({ timeout: Math.max(1, answerBy) });
+    // An element without a box (an empty link a script added for a file) can never pass the
+    // browser's visibility check, so the click would wait its whole timeout: click it in the page.
+    if (await handle.isVisible().catch(() => true)) {
+      await handle.click({ timeout: Math.max(1, answerBy) });
+    } else {
+      await handle.evaluate((el) => (el as HTMLElement).click());
+    }
   } catch (error) {
     // a click that starts a download can end in an aborted navigation: that is success
     if (target.capture.started === startedBefore) {

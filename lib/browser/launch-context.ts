@@ -18,10 +18,25 @@ const VIEWPORT = { width: 1280, height: 900 };
 const TRACE_TIMEOUT_MS = 10_000;
 const CLOSE_TIMEOUT_MS = 5000;
 
+/** What asked to print: the tab, a popup it opened, or a frame (its document, to render alone). */
+export type PrintTarget = 'self' | 'popup' | { html: string; baseUrl: string };
+
+/** The largest frame document rendered for a print (a receipt is far smaller). */
+const MAX_PRINTED_FRAME_CHARS = 5_000_000;
+
+function printTargetOf(target: unknown, html: unknown, baseUrl: unknown): PrintTarget {
+  if (target === 'popup') return 'popup';
+  if (target === 'frame' && typeof html === 'string' && typeof baseUrl === 'string') {
+    return { html: html.slice(0, MAX_PRINTED_FRAME_CHARS), baseUrl: baseUrl.slice(0, 4000) };
+  }
+
+  return 'self';
+}
+
 /** Callbacks from the page hooks, set by the session once it exists. */
 export interface PageBindings {
   onHint?: (hint: DownloadHint) => void;
-  onPrint?: (page: Page, target: 'self' | 'popup') => void;
+  onPrint?: (page: Page, target: PrintTarget) => void;
 }
 
 /** A browser context ready for a run, and how to end it. */
@@ -87,8 +102,8 @@ async function exposeBindings(context: BrowserContext, bindings: PageBindings, h
       bindings.onHint?.({ href: hint.href.slice(0, 4000), download: hint.download.slice(0, 300) });
     }
   });
-  await context.exposeBinding('__retrieverPrint', (source, target: unknown) =>
-    bindings.onPrint?.(source.page, target === 'popup' ? 'popup' : 'self'),
+  await context.exposeBinding('__retrieverPrint', (source, target, html, baseUrl) =>
+    bindings.onPrint?.(source.page, printTargetOf(target, html, baseUrl)),
   );
   await context.addInitScript(`(() => { const __name = (f) => f; (${hooks})(); })()`);
 }

@@ -57,12 +57,61 @@ export function installPageHooks(): void {
     if (type === 'click' || type === 'mousedown' || type === 'pointerdown') clickable.add(this);
     return original.call(this, type, listener, options);
   };
-  const notify = (target: string) =>
-    (window as unknown as Record<string, (t: string) => void>).__retrieverPrint?.(target);
+  const notify = (target: string, html?: string, baseUrl?: string) =>
+    (
+      window as unknown as Record<string, (t: string, h?: string, b?: string) => void>
+    ).__retrieverPrint?.(target, html, baseUrl);
+  // a frame prints its own document: it is rendered alone, not the page around it
+  const printFrame = (win: Window) => {
+    state.prints += 1;
+    const html = `<!doctype html>${win.document.documentElement.outerHTML}`;
+    notify('frame', html, win.document.baseURI);
+  };
   window.print = () => {
+    if (window !== window.top) {
+      printFrame(window);
+      return;
+    }
     state.prints += 1;
     notify('self');
   };
+  // a frame the page makes and writes into (no address of its own) never runs init scripts
+  const patched = new WeakSet<Window>();
+  const patchFrame = (win: Window | null) => {
+    try {
+      if (win && !patched.has(win)) {
+        patched.add(win);
+        win.print = () => printFrame(win);
+      }
+    } catch {
+      // a cross-origin frame keeps its own print
+    }
+  };
+  const frameWindow = Object.getOwnPropertyDescriptor(HTMLIFrameElement.prototype, 'contentWindow');
+  const frameDocument = Object.getOwnPropertyDescriptor(
+    HTMLIFrameElement.prototype,
+    'contentDocument',
+  );
+  if (frameWindow?.get && frameDocument?.get) {
+    const getWindow = frameWindow.get;
+    const getDocument = frameDocument.get;
+    Object.defineProperty(HTMLIFrameElement.prototype, 'contentWindow', {
+      ...frameWindow,
+      get(this: HTMLIFrameElement) {
+        const win = getWindow.call(this) as Window | null;
+        patchFrame(win);
+        return win;
+      },
+    });
+    Object.defineProperty(HTMLIFrameElement.prototype, 'contentDocument', {
+      ...frameDocument,
+      get(this: HTMLIFrameElement) {
+        const doc = getDocument.call(this) as Document | null;
+        patchFrame(doc?.defaultView ?? null);
+        return doc;
+      },
+    });
+  }
   // a blank popup that gets a document written into it never runs init scripts of its own
   const open = window.open;
   window.open = function (this: Window, ...args: Parameters<typeof window.open>) {
@@ -250,6 +299,17 @@ export function findScanned(id: string): Element | null {
     Symbol.for('retriever.elements')
   ];
   return registry?.get(id)?.deref() ?? null;
+}
+
+/**
+ * The delay in seconds of the document's `<meta http-equiv="refresh">`, or null when it has
+ * none: an interstitial that sets a cookie and then refreshes to the file uses it.
+ */
+export function metaRefreshDelay(): number | null {
+  const meta = document.querySelector('meta[http-equiv="refresh" i]');
+  const match = /^\s*(\d+(?:\.\d+)?)/.exec(meta?.getAttribute('content') ?? '');
+
+  return match ? Number(match[1]) : null;
 }
 
 /** Sandbox attributes of this frame's iframes, in document order. */

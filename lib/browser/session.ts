@@ -8,7 +8,7 @@ import { type ActionTarget, actionErrorEntry, navigate, performAction } from './
 import { bounded } from './bounded.ts';
 import { DownloadCapture } from './download-capture.ts';
 import { interceptContext } from './interceptor.ts';
-import { type LaunchedContext, launchContext } from './launch-context.ts';
+import { type LaunchedContext, launchContext, type PrintTarget } from './launch-context.ts';
 import { NetworkActivity } from './network-activity.ts';
 import { type FrameMap, observePage } from './observer.ts';
 import { createPageGuard, type PageGuard } from './page-guard.ts';
@@ -31,6 +31,8 @@ const BLOCKED_DOWNLOAD = /download/i;
 /** Longest time an observation may take; a page that hogs its thread gets a stub instead. */
 const OBSERVE_BUDGET_MS = 15_000;
 const STORAGE_STATE_BUDGET_MS = 10_000;
+/** Longest wait for a printed frame's document (and its styles) to load before rendering it. */
+const PRINT_RENDER_MS = 10_000;
 
 /** What can be said of a page that did not answer in time: its URL, and that it is too busy. */
 function busyObservation(page: Page, dialogs: string[]): Observation {
@@ -168,18 +170,33 @@ class PlaywrightSession implements BrowserSession, ActionTarget {
     });
   }
 
-  /** Renders a page the moment it asks to print, because such popups often close right after. */
-  #onPrint(source: Page, target: 'self' | 'popup'): void {
+  /**
+   * Renders a page the moment it asks to print, because such popups often close right after. A
+   * frame that prints (a hidden frame holding a receipt) is rendered alone, from its document.
+   */
+  #onPrint(source: Page, target: PrintTarget): void {
+    const render =
+      typeof target === 'object'
+        ? this.#renderDocument(target.html, target.baseUrl)
+        : renderPdf(target === 'popup' ? (this.context.pages().at(-1) ?? source) : source);
+    const settled = render.catch(() => null);
     const page = target === 'popup' ? (this.context.pages().at(-1) ?? source) : source;
-    const render = (async () => {
-      await page.emulateMedia({ media: 'print' });
-      try {
-        return await page.pdf({ printBackground: true });
-      } finally {
-        await page.emulateMedia({ media: null }).catch(() => undefined);
-      }
-    })().catch(() => null);
-    for (const key of new Set([page, source, this.#page])) this.#prints.set(key, render);
+    for (const key of new Set([page, source, this.#page])) this.#prints.set(key, settled);
+  }
+
+  /** A PDF of a document given as HTML, rendered in a tab of its own that is then closed. */
+  async #renderDocument(html: string, baseUrl: string): Promise<Buffer> {
+    const tab = await this.context.newPage();
+    try {
+      const base = `<base href="${baseUrl.replace(/[<>"]/g, '')}">`;
+      const withBase = /<head[^>]*>/i.test(html)
+        ? html.replace(/<head[^>]*>/i, (head) => `${head}${base}`)
+        : `${base}${html}`;
+      await tab.setContent(withBase, { waitUntil: 'load', timeout: PRINT_RENDER_MS });
+      return await renderPdf(tab);
+    } finally {
+      await tab.close().catch(() => undefined);
+    }
   }
 
   /** Opens a URL in a tab of its own so that its download starts again; the tab is closed. */
@@ -306,6 +323,16 @@ class PlaywrightSession implements BrowserSession, ActionTarget {
       url: current,
       abandonedUrls,
     };
+  }
+}
+
+/** A PDF of the tab as it prints (print styles applied). */
+async function renderPdf(page: Page): Promise<Buffer> {
+  await page.emulateMedia({ media: 'print' });
+  try {
+    return await page.pdf({ printBackground: true });
+  } finally {
+    await page.emulateMedia({ media: null }).catch(() => undefined);
   }
 }
 

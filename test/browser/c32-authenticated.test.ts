@@ -44,8 +44,10 @@ describe('C32: a download that needs the browser session', () => {
     expect(result.files).toHaveLength(1);
     expect(result.files[0].stored).toBeNull();
     expect(result.files[0].rejected).toMatch(/HTML page/);
-    // the refusal is the file's, not an error of its own (the run records it once)
-    expect(result.errors).toEqual([]);
+    // the refusal is the file's, not an error of its own (the run records it once); on a busy
+    // machine the transfer may be cut and fetched again, which is reported and allowed
+    const ownErrors = result.errors.filter((e) => e.code !== 'download_interrupted');
+    expect(ownErrors).toEqual([]);
     expect(await harness.files(runId)).toEqual([]);
     await site.close();
   });

@@ -46,7 +46,8 @@ beforeAll(async () => {
       path === '/oversize'
         ? `${site.url}${path}?bytes=${2 * MAX_FILE_BYTES}`
         : `${site.url}${path}`;
-    const body = { url, navigation_goal: goal, max_steps_per_run: 3, download_timeout: 5 };
+    // 10 s: nine runs share two cores here, and a click may take seconds to be answered
+    const body = { url, navigation_goal: goal, max_steps_per_run: 3, download_timeout: 10 };
     finished.set(path, await runToEnd(body));
   });
   await Promise.all(runs);
