@@ -180,6 +180,7 @@ function profilePaths(): JsonObject {
         responses: {
           '200': json(ref('BrowserProfile'), 'The profile'),
           '400': json(ref('Detail'), 'The run left no browser state'),
+          '413': json(ref('Detail'), 'Body larger than 256 KiB'),
           '404': NOT_FOUND,
           '409': json(ref('Detail'), 'The run has not ended, or the owner has 100 profiles'),
           '415': NOT_JSON,
@@ -241,7 +242,12 @@ function sessionPaths(): JsonObject {
         operationId: 'createBrowserSession',
         summary: 'Open a session that runs can share, one at a time',
         requestBody: body('CreateBrowserSessionRequest', false),
-        responses: { '200': SESSION_ANSWER, '415': NOT_JSON, ...COMMON_ERRORS },
+        responses: {
+          '200': SESSION_ANSWER,
+          '413': json(ref('Detail'), 'Body larger than 256 KiB'),
+          '415': NOT_JSON,
+          ...COMMON_ERRORS,
+        },
       },
       get: {
         operationId: 'listBrowserSessions',

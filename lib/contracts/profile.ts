@@ -5,10 +5,11 @@ export const PROFILE_ID_PATTERN = /^bp_[0-9A-HJKMNP-TV-Z]{26}$/;
 
 /** The body of `POST /v1/browser_profiles`: save the browser state a finished run left. */
 export const CreateProfileSchema = z.strictObject({
+  // a pattern rather than a check in code, so the OpenAPI document states it too
   name: z
     .string()
     .max(200)
-    .refine((name) => name.trim().length > 0, 'String should have at least 1 character'),
+    .regex(/\S/, 'String should have at least 1 character that is not a space'),
   run_id: z.string().max(64),
   description: z.string().max(2000).nullable().optional(),
 });

@@ -18,7 +18,7 @@ export const SessionSchema = z.object({
   browser_session_id: z.string(),
   /** `active` accepts runs; `closed` was closed by its owner; `expired` ran past its timeout. */
   status: z.enum(SESSION_STATUSES),
-  timeout: z.number().int(),
+  timeout: z.number().int().min(5).max(240),
   created_at: z.string(),
   /** When the session stops accepting runs (creation + timeout). */
   expires_at: z.string(),

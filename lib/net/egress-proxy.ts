@@ -22,6 +22,12 @@ import {
   systemResolver,
 } from './resolve.ts';
 
+/**
+ * Largest header block passed either way, as large as the browser's own limit: sites that set
+ * many cookies send far more than Node's default of 16 KiB, and the browser sends them back.
+ */
+const MAX_HEADER_BYTES = 256 * 1024;
+
 /** A request the network rules refused. */
 export interface BlockedAttempt {
   host: string;
@@ -62,7 +68,7 @@ const MAX_CLIENT_CONNECTIONS = 512;
  */
 export async function startEgressProxy(options: EgressProxyOptions): Promise<EgressProxy> {
   const context = createContext(options);
-  const server = http.createServer({ requestTimeout: 0 });
+  const server = http.createServer({ requestTimeout: 0, maxHeaderSize: MAX_HEADER_BYTES });
   // A page that opens connections without end exhausts this limit, not the machine.
   server.maxConnections = MAX_CLIENT_CONNECTIONS;
   server.on('connection', (socket: Socket) => context.track(socket));
@@ -266,6 +272,7 @@ function outgoingOptions(
     return {
       host,
       port,
+      maxHeaderSize: MAX_HEADER_BYTES,
       lookup: pinnedLookup(target),
       agent: context.agent,
       method,
@@ -276,6 +283,7 @@ function outgoingOptions(
   const auth = upstreamAuthorization(upstream);
 
   return {
+    maxHeaderSize: MAX_HEADER_BYTES,
     host: upstream.hostname.replace(/^\[(.*)\]$/, '$1'),
     port: Number(upstream.port || 80),
     agent: context.agent,

@@ -16,6 +16,8 @@ export interface ProfileDeps {
   profiles: ProfileStore;
   artifacts: Pick<ArtifactStore, 'getBytes'>;
   clock: () => Date;
+  /** @default MAX_PROFILES_PER_OWNER */
+  maxProfiles?: number;
 }
 
 /**
@@ -41,13 +43,12 @@ export async function createProfile(
         'or its artifacts have expired',
     );
   }
-  if ((await deps.profiles.list(owner)).length >= MAX_PROFILES_PER_OWNER) {
-    throw new ConflictError(
-      `You already have ${MAX_PROFILES_PER_OWNER} browser profiles; delete one to save another`,
-    );
-  }
+  const limit = deps.maxProfiles ?? MAX_PROFILES_PER_OWNER;
+  const full = () =>
+    new ConflictError(`You already have ${limit} browser profiles; delete one to save another`);
+  if ((await deps.profiles.list(owner)).length >= limit) throw full();
 
-  return deps.profiles.create(
+  const profile = await deps.profiles.create(
     owner,
     {
       name: body.name.trim(),
@@ -57,6 +58,17 @@ export async function createProfile(
     },
     deps.clock(),
   );
+  // saves made at the same moment all passed the count above: the ones past the limit go again
+  const saved = await deps.profiles.list(owner);
+  if (saved.length > limit) {
+    const kept = new Set(saved.slice(-limit).map((p) => p.browser_profile_id));
+    if (!kept.has(profile.browser_profile_id)) {
+      await deps.profiles.delete(owner, profile.browser_profile_id);
+      throw full();
+    }
+  }
+
+  return profile;
 }
 
 function notFound(profileId: string): ProfileNotFoundError {

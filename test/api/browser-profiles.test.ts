@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAwsClients } from '../../lib/aws.ts';
 import { S3ArtifactStore } from '../../lib/files/s3-artifact-store.ts';
+import { createProfile } from '../../lib/profiles/profile-operations.ts';
+import { ProfileStore } from '../../lib/profiles/profile-store.ts';
 import {
   initialCheckpoint,
   loadCheckpoint,
@@ -123,6 +125,34 @@ describe('POST /v1/browser_profiles', () => {
       'Older',
     ]);
     expect(JSON.stringify(listed.json)).not.toContain('secret');
+  });
+});
+
+describe('the limit of profiles per owner', () => {
+  it('holds when saves race: of 6 saves at once with room for 3, exactly 3 are kept', async () => {
+    const owner = 'profile-racer';
+    const { key } = await api.local.keys.create(owner);
+    const runId = await finishedRun(STATE, { 'x-api-key': key });
+    const profiles = new ProfileStore(artifacts);
+    const deps = {
+      runs: api.local.runs,
+      profiles,
+      artifacts,
+      clock: () => new Date(),
+      maxProfiles: 3,
+    };
+
+    const answers = await Promise.allSettled(
+      Array.from({ length: 6 }, (_, i) =>
+        createProfile(owner, { name: `p${i}`, run_id: runId }, deps),
+      ),
+    );
+
+    expect(answers.filter((a) => a.status === 'fulfilled')).toHaveLength(3);
+    for (const refused of answers.filter((a) => a.status === 'rejected')) {
+      expect(String(refused.reason)).toContain('You already have 3 browser profiles');
+    }
+    expect(await profiles.list(owner)).toHaveLength(3);
   });
 });
 

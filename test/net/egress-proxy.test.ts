@@ -43,6 +43,19 @@ describe('egress proxy', () => {
     expect(egress.blocked()).toEqual([]);
   });
 
+  it('passes a response whose cookies outgrow 16 KiB of headers', async () => {
+    const cookies = Array.from({ length: 20 }, (_, i) => `c${i}=${'v'.repeat(2000)}; Path=/`);
+    const site = await listen('127.0.0.2', (_request, response) => {
+      response.setHeader('set-cookie', cookies);
+      response.end('hello');
+    });
+    const egress = await proxy();
+
+    const answer = await getThroughProxy(egress.url, `http://site.test:${site.port}/`);
+
+    expect(answer).toEqual({ status: 200, body: 'hello' });
+  });
+
   it('refuses a plain HTTP request to a blocked host and records it', async () => {
     const internal = await listen('127.0.0.1');
     const egress = await proxy();

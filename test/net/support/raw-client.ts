@@ -37,6 +37,7 @@ export function getThroughProxy(
       path: url,
       headers: { host: new URL(url).host },
       agent: false,
+      maxHeaderSize: 1024 * 1024,
     });
     request.on('response', (response) => {
       let body = '';
