@@ -8,6 +8,7 @@ import type { Memory } from './history.ts';
 import { outcomeOf } from './history.ts';
 import { DOWNLOAD_WORDS, EXPORT_WORDS, PRINT_WORDS } from './lexicon.ts';
 import { elementLabel, isClickable, pageKey } from './page.ts';
+import type { StepRecord } from './planner.ts';
 import { fitsTarget } from './relevance.ts';
 import { containsAny, hrefWords, normalize } from './text.ts';
 
@@ -25,11 +26,14 @@ function isCheckbox(e: PageElement): boolean {
 /**
  * A "download selected" button delivered fewer files than selected (browsers let only the first
  * download of one click through): select the missing items one at a time and click it again.
+ * The selection is what was checked (by the page or the caller) plus what these steps checked
+ * or unchecked; boxes outside it are never touched. With nothing checked, every box counts.
  */
 export function selectOneByOne(
   observation: Observation,
   candidates: Candidate[],
   files: StoredFile[],
+  history: StepRecord[],
 ): Fallback | null {
   const button = candidates.find(
     (c) =>
@@ -37,7 +41,12 @@ export function selectOneByOne(
       containsAny(normalize(c.label), [...DOWNLOAD_WORDS, ...EXPORT_WORDS]) &&
       !c.href,
   );
-  const boxes = observation.elements.filter(isCheckbox);
+  const touched = new Set(
+    history.flatMap((r) => (r.action.kind === 'check' ? [r.action.element] : [])),
+  );
+  const allBoxes = observation.elements.filter(isCheckbox);
+  const selected = allBoxes.filter((box) => box.checked === true || touched.has(box.id));
+  const boxes = selected.length > 0 ? selected : allBoxes;
   if (!button || boxes.length < 2) return null;
   const storedNames = files.map((f) => normalize(f.filename));
   const labelOf = (e: PageElement) => normalize(`${e.name} ${e.text} ${e.value ?? ''}`);

@@ -26,7 +26,12 @@ const click = (ctx: Context, element: string, reason: string): Decision =>
 /** "Download selected" delivered fewer files than selected: one item at a time. */
 const recoverSelection: Move = (ctx) => {
   if (ctx.progress.stored === 0) return null;
-  const selection = selectOneByOne(ctx.observation, ctx.candidates, ctx.input.files);
+  const selection = selectOneByOne(
+    ctx.observation,
+    ctx.candidates,
+    ctx.input.files,
+    ctx.input.history,
+  );
 
   return selection ? act(selection.actions, selection.reason, ctx.dismiss) : null;
 };

@@ -3,6 +3,7 @@ import type { LocalFile, RunFiles } from '../files/run-files.ts';
 import type { Logger } from '../log.ts';
 import { awaitDownload, INTERRUPTED, precheckDownload } from './download-completion.ts';
 import { claimGrowingFile, INCOMPLETE, storeWhileArriving, WRONG_FILE } from './download-stream.ts';
+import { restoreGzip } from './gzip-restore.ts';
 import type { DownloadHints, ResponseLog } from './response-log.ts';
 import type { ActionResult, CapturedFile } from './types.ts';
 
@@ -233,10 +234,14 @@ export class DownloadCapture {
     if (streamed) return streamed;
     if (outcome) return refuse(`${name} did not download completely: ${outcome}`);
 
+    const saved = await download.path();
+    const encoding = (this.#options.responses.get(url) ?? facts)?.contentEncoding ?? null;
+    const path = await restoreGzip(saved, name, encoding);
+
     return this.#options.files.storeLocal({
       ...file,
-      expectedSize: expectedSize(),
-      path: await download.path(),
+      expectedSize: path === saved ? expectedSize() : null,
+      path,
     });
   }
 

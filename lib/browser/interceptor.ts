@@ -1,5 +1,5 @@
 import type { BrowserContext, CDPSession, Page } from 'playwright-core';
-import { dispositionType } from '../files/disposition.ts';
+import { dispositionType, filenameFromDisposition } from '../files/disposition.ts';
 
 interface HeaderEntry {
   name: string;
@@ -23,6 +23,11 @@ export interface InterceptOptions {
 
 /** Content types that are documents to keep, never pages to read, whatever the browser build. */
 const SAVE_TYPES = /^application\/(pdf|x-pdf)\b/i;
+/**
+ * Names of documents a page shown `inline` still means as a file, whatever type it claims
+ * (`text/plain` on a PDF would show its bytes as text).
+ */
+const DOCUMENT_NAME = /\.(pdf|zip|gz|tgz|7z|rar|xlsx?|docx?|pptx?|od[tsp]|csv|tsv|parquet|epub)$/i;
 
 function originOf(url: string): string | null {
   try {
@@ -50,7 +55,8 @@ export function attachmentHeaders(
   const disposition = header(headers, 'content-disposition');
   if (dispositionType(disposition) === 'attachment') return null;
   const type = header(headers, 'content-type') ?? '';
-  if (!SAVE_TYPES.test(type) && !wantsDownload(url)) return null;
+  const namedDocument = DOCUMENT_NAME.test(filenameFromDisposition(disposition) ?? '');
+  if (!SAVE_TYPES.test(type) && !namedDocument && !wantsDownload(url)) return null;
   const rest = headers.filter((h) => h.name.toLowerCase() !== 'content-disposition');
   const params = disposition ? disposition.replace(/^\s*[A-Za-z-]+\s*;?\s*/, '') : '';
 

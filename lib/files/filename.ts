@@ -1,8 +1,12 @@
 import path from 'node:path';
 import mime from 'mime-types';
 
-/** Longest stored name, in UTF-8 bytes, that common filesystems and S3 tools accept. */
-const MAX_NAME_BYTES = 200;
+/**
+ * Longest stored name, in UTF-8 bytes. Filesystems take 255; the embedded S3 of the local mode
+ * keeps each object as a file named after it plus up to 22 bytes of its own, so 230 is what
+ * every place a file is kept accepts.
+ */
+const MAX_NAME_BYTES = 230;
 
 /** Extensions of server scripts: a URL ending in one names the program, not the document. */
 const SCRIPT_EXTENSIONS = new Set([
@@ -135,7 +139,9 @@ export function uniqueFilename(name: string, taken: ReadonlySet<string>): string
   const ext = path.extname(name);
   const stem = stemOf(name);
   for (let n = 1; ; n++) {
-    const candidate = `${stem}_${n}${ext}`;
+    const mark = `_${n}${ext}`;
+    // the number goes inside the length bound: a name already at the bound loses letters for it
+    const candidate = `${truncateBytes(stem, MAX_NAME_BYTES - Buffer.byteLength(mark))}${mark}`;
     if (!taken.has(candidate)) return candidate;
   }
 }

@@ -64,10 +64,16 @@ describe('sanitizeFilename', () => {
     expect(sanitizeFilename('U\u0308bersicht.pdf')).toBe('\u00dcbersicht.pdf');
   });
 
-  it('bounds the length and keeps the extension', () => {
+  it('bounds the length to 230 bytes and keeps the extension', () => {
     const name = sanitizeFilename(`${'é'.repeat(300)}.pdf`);
-    expect(Buffer.byteLength(name)).toBeLessThanOrEqual(200);
+    expect(Buffer.byteLength(name)).toBeLessThanOrEqual(230);
+    expect(Buffer.byteLength(name)).toBeGreaterThan(225);
     expect(name.endsWith('.pdf')).toBe(true);
+  });
+
+  it('keeps a long name that fits whole (208 bytes of Portuguese)', () => {
+    const long = `${'Relatório de Execução Orçamentária '.repeat(5).trim()} 2024.pdf`;
+    expect(sanitizeFilename(long)).toBe(long);
   });
 });
 
@@ -110,6 +116,13 @@ describe('uniqueFilename', () => {
     const taken = new Set(['a.pdf', 'a_1.pdf']);
     expect(uniqueFilename('a.pdf', taken)).toBe('a_2.pdf');
     expect(uniqueFilename('b.pdf', taken)).toBe('b.pdf');
+  });
+
+  it('keeps a numbered name of a name at the bound within the bound', () => {
+    const full = sanitizeFilename(`${'x'.repeat(400)}.pdf`);
+    const numbered = uniqueFilename(full, new Set([full]));
+    expect(Buffer.byteLength(numbered)).toBe(230);
+    expect(numbered.endsWith('_1.pdf')).toBe(true);
   });
 });
 
