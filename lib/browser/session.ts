@@ -72,7 +72,7 @@ class PlaywrightSession implements BrowserSession, ActionTarget {
   readonly #options: SessionOptions;
   readonly #deps: BrowserSessionDeps;
   readonly #dialogs: string[] = [];
-  #aborted: { url: string; topLevel: boolean }[] = [];
+  #aborted: { url: string; topLevel: boolean; get: boolean }[] = [];
   #blockedReported = 0;
   readonly #responses = new ResponseLog();
   readonly #prints = new Map<Page, Promise<Buffer | null>>();
@@ -116,7 +116,11 @@ class PlaywrightSession implements BrowserSession, ActionTarget {
       const failure = request.failure()?.errorText ?? '';
       if (request.resourceType() !== 'document' || !failure.includes('ERR_ABORTED')) return;
       if (this.#aborted.length < 50) {
-        this.#aborted.push({ url: request.url(), topLevel: isTopLevel(request) });
+        this.#aborted.push({
+          url: request.url(),
+          topLevel: isTopLevel(request),
+          get: request.method() === 'GET',
+        });
       }
     });
     this.context.on('page', (page) => this.#watch(page));
@@ -308,7 +312,8 @@ class PlaywrightSession implements BrowserSession, ActionTarget {
         });
       }
     }
-    const abandonedUrls = [...new Set(abandoned.map((entry) => entry.url))];
+    // only a GET can be asked for again by opening its URL: a form's POST would lose its body
+    const abandonedUrls = [...new Set(abandoned.filter((e) => e.get).map((entry) => entry.url))];
     const blocked = this.#launched.egress?.blocked() ?? [];
     for (const attempt of blocked.slice(this.#blockedReported)) {
       errors.push({ code: 'blocked_address', message: attempt.message });

@@ -125,47 +125,6 @@ describe('C13 variants: script-path URLs give useless names', () => {
 });
 
 describe('C15 variants: one click, many files', () => {
-  it('V1: hidden iframes after async work, 4 files', async () => {
-    const files: Record<string, { bytes: Buffer; type: string }> = {
-      'd.txt': { bytes: seededBytes(1501, 900), type: 'text/plain' },
-      'e.zip': {
-        bytes: makeZip([{ name: 'e/x', data: seededBytes(1502, 5000) }]),
-        type: 'application/zip',
-      },
-      'f.json': {
-        bytes: Buffer.from(JSON.stringify({ f: seededBytes(1503, 300).toString('hex') })),
-        type: 'application/json',
-      },
-      'g.pdf': { bytes: makePdf([['g']], { padTo: 4000 }), type: 'application/pdf' },
-    };
-    const routes: Parameters<typeof startSite>[0] = {
-      'GET /selection': html(`<p>4 items selected</p>${Object.keys(files)
-        .map((n) => `<input type="checkbox" checked> ${n}<br>`)
-        .join('')}
-<button id="go">Download all</button><script>
-document.getElementById('go').onclick = async () => {
-  await new Promise(r => setTimeout(r, 800));
-  for (const n of ${JSON.stringify(Object.keys(files))}) {
-    const f = document.createElement('iframe'); f.style.display = 'none'; f.src = '/dl/' + n; document.body.appendChild(f);
-  }
-};</script>`),
-    };
-    for (const [n, f] of Object.entries(files)) {
-      routes[`GET /dl/${n}`] = file(f.bytes, {
-        'content-type': f.type,
-        'content-disposition': `attachment; filename="${n}"`,
-      });
-    }
-    const app = await startSite(routes);
-    await withSites([app], async () => {
-      const f = await run(api, `${app.origin}/selection`, 'Download every selected item');
-      expectCompletedWith(
-        f,
-        Object.entries(files).map(([n, x]) => expected(n, x.bytes)),
-      );
-    });
-  });
-
   it('V2: window.open per file after a fetch (popup blocker for 2..N)', async () => {
     const files: Record<string, { bytes: Buffer; type: string }> = {
       'jan.csv': { bytes: makeCsv(1511, 100), type: 'text/csv' },
