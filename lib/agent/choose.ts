@@ -7,6 +7,8 @@ import { pageKey } from './page.ts';
 
 /** Picks which download candidates to act on now, and reads what a dated list tells. */
 
+const SANDBOX_BLOCK = /blocked \(sandboxed frame/i;
+
 /** A candidate still worth trying: not the source of a stored file, not failed, not another item. */
 export function isOpen(candidate: Candidate, memory: Memory): boolean {
   const outcome = candidate.outcome;
@@ -18,6 +20,14 @@ export function isOpen(candidate: Candidate, memory: Memory): boolean {
   if (outcome.producedFile) return false;
   // What failed before a login (a login page served under the document's name) may work now.
   if (outcome.lastStep < memory.lastLoginStep) return true;
+  // What a sandboxed frame blocked may work on the frame's own page, opened top-level.
+  if (
+    outcome.times < 2 &&
+    SANDBOX_BLOCK.test(outcome.error ?? '') &&
+    outcome.lastUrl !== memory.currentUrl
+  ) {
+    return true;
+  }
   if (outcome.error) return false;
 
   return outcome.times < 2;

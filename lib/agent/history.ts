@@ -4,6 +4,8 @@ import type { StepRecord } from './planner.ts';
 
 /** What the planner remembers of earlier steps, indexed for quick questions. */
 export interface Memory {
+  /** The page the run is on. */
+  currentUrl: string;
   /** Pages seen (without fragments). */
   visited: Set<string>;
   /** Element keys clicked or navigated to, with how it went. */
@@ -32,21 +34,31 @@ export interface ClickOutcome {
   error: string | null;
   /** The last step that acted on it. */
   lastStep: number;
+  /** The page that step was on. */
+  lastUrl: string;
 }
 
 function note(map: Map<string, ClickOutcome>, key: string, record: StepRecord): void {
-  const before = map.get(key) ?? { times: 0, producedFile: false, error: null, lastStep: 0 };
+  const before = map.get(key) ?? {
+    times: 0,
+    producedFile: false,
+    error: null,
+    lastStep: 0,
+    lastUrl: '',
+  };
   map.set(key, {
     times: before.times + 1,
     producedFile: before.producedFile || record.files.length > 0,
     error: record.error ?? before.error,
     lastStep: Math.max(before.lastStep, record.step),
+    lastUrl: record.step >= before.lastStep ? record.url : before.lastUrl,
   });
 }
 
 /** Builds the memory from the step history and the files stored so far. */
 export function remember(history: StepRecord[], files: StoredFile[], currentUrl: string): Memory {
   const memory: Memory = {
+    currentUrl,
     visited: new Set([pageKey(currentUrl)]),
     clicks: new Map(),
     hrefs: new Map(),
@@ -106,5 +118,9 @@ export function outcomeOf(
     producedFile: Boolean(byKey?.producedFile || byHref?.producedFile),
     error: byKey?.error ?? byHref?.error ?? null,
     lastStep: Math.max(byKey?.lastStep ?? 0, byHref?.lastStep ?? 0),
+    lastUrl:
+      (byKey?.lastStep ?? 0) >= (byHref?.lastStep ?? 0)
+        ? (byKey?.lastUrl ?? '')
+        : (byHref?.lastUrl ?? ''),
   };
 }

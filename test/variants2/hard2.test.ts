@@ -20,6 +20,40 @@ afterAll(async () => {
   await api?.close();
 });
 
+describe('C23 round 2: sandboxed iframe', () => {
+  it('R2-V1: nested iframe (outer plain, inner sandboxed), POST form download inside (Spanish)', async () => {
+    const pdf = makePdf([['Informe T2']], { padTo: 12_000 });
+    let posts = 0;
+    const app = await startSite({
+      'GET /panel': html('<h1>Panel</h1><iframe src="/marco" width="600" height="200"></iframe>'),
+      'GET /marco': html(
+        '<iframe sandbox="allow-scripts allow-forms allow-same-origin" src="/widget/informes" width="500" height="150"></iframe>',
+      ),
+      'GET /widget/informes': html(
+        '<form method="post" action="/widget/informes/descargar"><input type="hidden" name="t" value="T2"><button>Descargar informe T2</button></form>',
+      ),
+      'POST /widget/informes/descargar': async (req, res) => {
+        posts += 1;
+        for await (const _ of req) {
+        }
+        file(pdf, {
+          'content-type': 'application/pdf',
+          'content-disposition': 'attachment; filename="informe-T2.pdf"',
+        })(req, res);
+      },
+    });
+    await withSites([app], async () => {
+      const f = await run(
+        api,
+        `${app.origin}/panel`,
+        'Descarga el informe T2 del widget de informes',
+      );
+      expectCompletedWith(f, [expected('informe-T2.pdf', pdf)]);
+      expect(posts).toBeLessThanOrEqual(4);
+    });
+  });
+});
+
 describe('C25 round 2: late export behind a consent banner', () => {
   it('R2-V1: cookie consent overlay covers the button; export blob after 7 s; Spanish', async () => {
     const csv = makeCsv(2521, 600);
