@@ -13,6 +13,9 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  // the cancelled run's last states (and its loop's run watch, every 2 s) may still be reading the
+  // store when its output shows: let them end before the embedded database closes under them
+  await new Promise((resolve) => setTimeout(resolve, 2500));
   await api.close();
   await portal.close();
 });
