@@ -179,12 +179,12 @@ class PlaywrightSession implements BrowserSession, ActionTarget {
    * frame that prints (a hidden frame holding a receipt) is rendered alone, from its document.
    */
   #onPrint(source: Page, target: PrintTarget): void {
+    const page = target === 'popup' ? (this.context.pages().at(-1) ?? source) : source;
     const render =
       typeof target === 'object'
         ? this.#renderDocument(target.html, target.baseUrl)
-        : renderPdf(target === 'popup' ? (this.context.pages().at(-1) ?? source) : source);
+        : renderPdf(page);
     const settled = render.catch(() => null);
-    const page = target === 'popup' ? (this.context.pages().at(-1) ?? source) : source;
     for (const key of new Set([page, source, this.#page])) this.#prints.set(key, settled);
   }
 
